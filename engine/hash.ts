@@ -1,0 +1,34 @@
+/**
+ * Small non-cryptographic string hashes used to derive seeds and spec hashes.
+ * hash128 mixes four 32-bit lanes (the cyrb128 construction) so that names that
+ * differ by one character give unrelated seeds. Pure functions of their input.
+ */
+
+/** 128-bit hash of a string as 32 hex digits. */
+export function hash128(str: string): string {
+  let h1 = 1779033703;
+  let h2 = 3144134277;
+  let h3 = 1013904242;
+  let h4 = 2773480762;
+  for (let i = 0; i < str.length; i++) {
+    const k = str.charCodeAt(i);
+    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+  }
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
+  return [h1, h2, h3, h4].map((h) => (h >>> 0).toString(16).padStart(8, '0')).join('');
+}
+
+/** A 32-bit unsigned integer derived from a string (for libraries that take numeric seeds). */
+export function hash32(str: string): number {
+  return parseInt(hash128(str).slice(0, 8), 16) >>> 0;
+}

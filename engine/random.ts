@@ -1,0 +1,93 @@
+/**
+ * Seeded random streams. One root seed; fork(name) derives an independent stream
+ * from the parent's path and the name by hashing, so a stream's draws depend only
+ * on its path, never on which other streams exist or were used: adding an agent
+ * or a fault never shifts anyone else's numbers. Generator: seedrandom's Alea.
+ */
+import seedrandom from 'seedrandom';
+import { hash128, hash32 } from './hash.ts';
+
+export class RandomStream {
+  /** Where this stream sits in the fork tree, e.g. "42/rep:3/pharmacy.FR.12/arrivals". */
+  readonly path: string;
+  private readonly prng: seedrandom.PRNG;
+  private spare = NaN;
+
+  private constructor(path: string) {
+    this.path = path;
+    this.prng = seedrandom.alea(hash128(`pitsim\u0000${path}`));
+  }
+
+  /** The root stream of a run. */
+  static root(seed: number | string): RandomStream {
+    return new RandomStream(String(seed));
+  }
+
+  /** An independent child stream; the same (parent path, name) always gives the same stream. */
+  fork(name: string): RandomStream {
+    return new RandomStream(`${this.path}/${name}`);
+  }
+
+  /** Uniform on [0, 1). */
+  next(): number {
+    return this.prng();
+  }
+
+  /** Uniform on [a, b). */
+  uniform(a: number, b: number): number {
+    return a + (b - a) * this.prng();
+  }
+
+  /** Exponential with the given mean. */
+  exponential(mean: number): number {
+    return -mean * Math.log(1 - this.prng());
+  }
+
+  /** Normal(mean, sd) by Box-Muller; the second variate is kept for the next call. */
+  normal(mean = 0, sd = 1): number {
+    let z = this.spare;
+    if (z === z) {
+      this.spare = NaN;
+    } else {
+      const u = 1 - this.prng();
+      const v = this.prng();
+      const r = Math.sqrt(-2 * Math.log(u));
+      z = r * Math.cos(2 * Math.PI * v);
+      this.spare = r * Math.sin(2 * Math.PI * v);
+    }
+    return mean + sd * z;
+  }
+
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.prng() * n);
+  }
+
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return this.prng() < p;
+  }
+
+  /** A uniformly chosen element. */
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('pick() from an empty list');
+    return items[Math.floor(this.prng() * items.length)]!;
+  }
+
+  /** Index chosen with probability proportional to weights[i]. */
+  weightedIndex(weights: readonly number[]): number {
+    let total = 0;
+    for (const w of weights) total += w;
+    let x = this.prng() * total;
+    for (let i = 0; i < weights.length; i++) {
+      x -= weights[i]!;
+      if (x < 0) return i;
+    }
+    return weights.length - 1;
+  }
+
+  /** A 32-bit seed for libraries with their own generator (faker), derived from the path. */
+  seed32(): number {
+    return hash32(`seed32\u0000${this.path}`);
+  }
+}
