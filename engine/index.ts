@@ -18,3 +18,4 @@ export { KernelError, UnhandledFailureError, Interrupt, DistributionError } from
 export { hash128, hash32 } from './hash.ts';
 export { closest } from './suggest.ts';
 export { type SimTime, MS_PER_UNIT, TIME_UNITS, formatDuration } from './units.ts';
+export { Histogram, type HistogramSummary, type EncodedHistogram } from './histogram.ts';

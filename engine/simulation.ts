@@ -31,6 +31,8 @@ export class Simulation {
   activeProcess: Process | null = null;
   /** @internal id counter for events */
   _nextId = 0;
+  /** Entries processed so far (stale wake-ups excluded). */
+  processedCount = 0;
   /** @internal */
   _trace: TraceSink | null;
   private seq = 0;
@@ -94,12 +96,14 @@ export class Simulation {
       const p = item as Process;
       if (p._sleepKey !== key) return;
       this.now = q.poppedTime;
+      this.processedCount++;
       p._sleepKey = -1;
       if (this._trace !== null) this._trace.record(this.now, p._started ? 'wake' : 'start', p.id);
       p._resume(true, undefined);
       return;
     }
     this.now = q.poppedTime;
+    this.processedCount++;
     if (this._trace !== null) this._trace.record(this.now, item.kind, item.id);
     item._process();
     if (!item._ok && !item._defused) throw new UnhandledFailureError(item.describe(), this.now, item._value);

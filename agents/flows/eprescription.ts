@@ -1,0 +1,86 @@
+/**
+ * ePrescription and eDispensation at a pharmacy in B. The pharmacist retrieves
+ * the eP from A, dispenses under A's and B's rules, and reports the
+ * eDispensation to A (XDR), waiting for the ACK. A records the dispensation
+ * when it serves the XDR, unless its law forbids the reported substitution;
+ * an eP dispensed but never recorded at A stays open there (the double-
+ * dispensing window). Patients who leave without their medicine fall back.
+ * The flow's latency runs to the eP on screen; dispensing is its own step.
+ */
+import { sampleDuration, type ProcessGenerator, type RandomStream } from '../../engine/index.ts';
+import type { Fallback } from '../../scenarios/spec.ts';
+import type { SubstitutionCode } from '../../scenarios/reference/types.ts';
+import type { Patient, Prescription } from '../population/index.ts';
+import { REASON } from '../reasons.ts';
+import type { CountryNodes, World } from '../world.ts';
+import { decideDispense } from './dispense-rules.ts';
+import { exchange } from './exchange.ts';
+import { crossBorderRetrieve } from './retrieve.ts';
+
+/** A's registry and the patient's own view of one ePrescription, during a journey. */
+export interface PrescriptionState {
+  readonly rx: Prescription;
+  /** A has recorded a dispensation. */
+  recordedAtA: boolean;
+  /** The patient holds the medicine. */
+  dispensed: boolean;
+}
+
+const FALLBACKS: readonly Fallback[] = ['payPrivately', 'paperPrescription', 'goWithout'];
+
+export function* ePrescriptionFlow(w: World, p: Patient, state: PrescriptionState, fallbackWeights: readonly number[], rng: RandomStream): ProcessGenerator<void> {
+  const b = w.country(p.destination);
+  const a = w.country(p.home);
+  if (b.pharmacies.length === 0) return;
+  const pharmacy = b.pharmacies[rng.int(b.pharmacies.length)]!;
+  const flow = w.flows.get('ePrescription');
+  const staff = pharmacy.acquire();
+  yield staff;
+  flow.start();
+  const t0 = w.sim.now;
+  let reason = yield* crossBorderRetrieve(w, flow, 'ePrescription', p, b, a, rng, () => (state.recordedAtA ? REASON.alreadyDispensed : null));
+  let substitution: SubstitutionCode = 'N';
+  // The flow's latency is the cross-border part: until the translated eP is on screen.
+  const retrievalMs = w.sim.now - t0;
+  if (reason === null) {
+    const d0 = w.sim.now;
+    const med = w.spec.reference.catalogue.medications.find((m) => m.atc === state.rx.atc);
+    const decision = decideDispense(state.rx, med, b.spec, rng.next());
+    yield sampleDuration(b.spec.pharmacies.serviceTime, rng);
+    if (decision.ok) {
+      substitution = decision.substitution;
+      flow.step('dispense').ok(w.sim.now - d0);
+    } else {
+      flow.step('dispense').fail();
+      reason = decision.reason;
+    }
+  }
+  if (reason === null) {
+    flow.success(retrievalMs);
+    flow.outcome('dispensed');
+    state.dispensed = true;
+    yield* eDispensation(w, state, substitution, b, a, rng);
+  } else {
+    flow.failure(reason);
+    flow.outcome(FALLBACKS[rng.weightedIndex(fallbackWeights)]!);
+  }
+  pharmacy.release(staff);
+}
+
+function* eDispensation(w: World, state: PrescriptionState, substitution: SubstitutionCode, b: CountryNodes, a: CountryNodes, rng: RandomStream): ProcessGenerator<void> {
+  const flow = w.flows.get('eDispensation');
+  flow.start();
+  const t0 = w.sim.now;
+  const reason = yield* exchange(w, flow, 'xdrSubmit', 'xdrSubmit', b, a, rng, () => {
+    if (substitution !== 'N' && !a.spec.dispensing.substitutionAllowed) return REASON.substitutionNotAllowed;
+    state.recordedAtA = true;
+    return null;
+  });
+  if (reason === null) {
+    flow.success(w.sim.now - t0);
+    flow.outcome('acknowledged');
+  } else {
+    flow.failure(reason);
+    flow.outcome(state.recordedAtA ? 'recordedWithoutAck' : 'notRecorded');
+  }
+}

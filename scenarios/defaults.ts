@@ -1,0 +1,66 @@
+/**
+ * Every default of the scenario language, in one place. A key left out of a
+ * scenario takes the value here. Distributions are written in the scenario
+ * notation (parsed by the loader like any scenario value) so this file reads
+ * like a scenario; NCP service times are placeholders until calibrated.
+ */
+import type { Fallback, IdentityMeans, NcpTransaction } from './spec.ts';
+import type { ServiceName } from './reference/types.ts';
+
+export const DEFAULT_SEED = 1;
+export const DEFAULT_REPLICATIONS = 10;
+/** Date of t = 0; reference facts (which country offers what) are taken as of it. */
+export const DEFAULT_START_DATE = '2026-06-01';
+
+export const DEFAULT_NCP_CAPACITY = 16;
+/** Service time of one transaction at a national contact point. */
+export const DEFAULT_NCP_SERVICE_TIME: Readonly<Record<NcpTransaction, string>> = Object.freeze({
+  hcpAssertion: 'lognormal(30ms, 0.3)',
+  xcpd: 'lognormal(370ms, 0.13)',
+  trc: 'lognormal(40ms, 0.3)',
+  xcaQuery: 'lognormal(414ms, 0.08)',
+  xcaRetrieve: 'lognormal(655ms, 0.12)',
+  translate: 'lognormal(120ms, 0.3)',
+  xdrSubmit: 'lognormal(480ms, 0.15)',
+  outbound: 'lognormal(15ms, 0.3)',
+});
+
+export interface PointOfCareDefaults {
+  readonly count: number;
+  readonly staff: number;
+  readonly serviceTime: string;
+}
+export const DEFAULT_PHARMACIES: PointOfCareDefaults = Object.freeze({ count: 10, staff: 2, serviceTime: 'lognormal(4min, 0.4)' });
+export const DEFAULT_HOSPITALS: PointOfCareDefaults = Object.freeze({ count: 2, staff: 4, serviceTime: 'lognormal(20min, 0.5)' });
+
+export const DEFAULT_TRANSCODING_ERROR_RATE = 0.001;
+export const DEFAULT_TRANSLATION_MISSING_RATE = 0.01;
+
+/** One-way latency between two countries' NCPs, unless `network.links` says otherwise. */
+export const DEFAULT_LINK_LATENCY = 'lognormal(10ms, 0.3)';
+export const DEFAULT_LINK_LOSS = 0;
+/** Point of care to its own NCP. */
+export const DEFAULT_NATIONAL_LATENCY = 'lognormal(3ms, 0.3)';
+export const DEFAULT_NATIONAL_LOSS = 0;
+
+/** Cohort arrival defaults to uniform over the whole run: uniform(0ms, <duration>). */
+export const DEFAULT_STAY = 'uniform(2d, 10d)';
+/** Age in years (a number distribution, no units). */
+export const DEFAULT_AGE = 'triangular(18, 45, 90)';
+/** Ages a cohort's age distribution may reach. */
+export const AGE_MIN = 0;
+export const AGE_MAX = 120;
+export const DEFAULT_FEMALE = 0.5;
+export const DEFAULT_PREVALENCE_SCALE = 1;
+export const DEFAULT_CONSENT: Readonly<Record<ServiceName, number>> = Object.freeze({ patientSummary: 1, ePrescription: 1 });
+export const DEFAULT_IDENTITY: Readonly<Record<IdentityMeans, number>> = Object.freeze({ nationalId: 1, ehic: 0.9, eudiWallet: 0.05 });
+export const DEFAULT_REFILL_SHARE = 0.6;
+export const DEFAULT_EMERGENCY_PER_DAY = 0.002;
+export const DEFAULT_FALLBACK: Readonly<Record<Fallback, number>> = Object.freeze({ payPrivately: 0.5, paperPrescription: 0.3, goWithout: 0.2 });
+
+/** XCPD match probability by the best identity means presented. */
+export const DEFAULT_IDENTIFICATION: Readonly<Record<IdentityMeans, number>> = Object.freeze({ nationalId: 0.995, ehic: 0.97, eudiWallet: 0.999 });
+
+/** Client timeout of every cross-border transaction (OpenNCP's default). */
+export const DEFAULT_TIMEOUT = '180s';
+export const DEFAULT_RETRIES = Object.freeze({ max: 0, backoff: '2s', factor: 2 });

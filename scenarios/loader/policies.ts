@@ -1,0 +1,47 @@
+/**
+ * `protocol:` and `policies:` -> ProtocolSpec and PoliciesSpec. One timeout
+ * applies to every cross-border transaction unless `timeouts` names one;
+ * retries back off by `factor` from `backoff`. Timeouts must be > 0.
+ */
+import type { PoliciesSpec, ProtocolSpec, ResponderTransaction } from '../spec.ts';
+import { parseDuration } from '../../engine/index.ts';
+import { DEFAULT_IDENTIFICATION, DEFAULT_RETRIES, DEFAULT_TIMEOUT } from '../defaults.ts';
+import type { Context } from './context.ts';
+import type { Entry } from './reader.ts';
+import { shares } from './shares.ts';
+
+/** Every ResponderTransaction once (a Record so the compiler checks it is complete). */
+const RESPONDER: Readonly<Record<ResponderTransaction, true>> = { xcpd: true, xcaQuery: true, xcaRetrieve: true, xdrSubmit: true };
+const TRANSACTIONS = Object.keys(RESPONDER) as ResponderTransaction[];
+
+export function readProtocol(ctx: Context, e: Entry | undefined): ProtocolSpec {
+  const f = e && ctx.r.fields(e.value, e.path, ['identification']);
+  return { identification: shares(ctx.r, f?.get('identification'), DEFAULT_IDENTIFICATION, 'probability') };
+}
+
+export function readPolicies(ctx: Context, e: Entry | undefined): PoliciesSpec {
+  const { r } = ctx;
+  const f = e && r.fields(e.value, e.path, ['timeout', 'timeouts', 'retries']);
+  const t = f?.get('timeout');
+  const timeout = (t && r.duration(t.value, t.path, true)) ?? parseDuration(DEFAULT_TIMEOUT);
+  const ts = f?.get('timeouts');
+  const per = ts && r.fields(ts.value, ts.path, TRANSACTIONS);
+  const timeoutMs = {} as Record<ResponderTransaction, number>;
+  for (const k of TRANSACTIONS) {
+    const x = per?.get(k);
+    timeoutMs[k] = (x && r.duration(x.value, x.path, true)) ?? timeout;
+  }
+  const re = f?.get('retries');
+  const rf = re && r.fields(re.value, re.path, ['max', 'backoff', 'factor']);
+  const max = rf?.get('max');
+  const backoff = rf?.get('backoff');
+  const factor = rf?.get('factor');
+  return {
+    timeoutMs,
+    retries: {
+      max: (max && r.integer(max.value, max.path, 0)) ?? DEFAULT_RETRIES.max,
+      backoffMs: (backoff && r.duration(backoff.value, backoff.path, false)) ?? parseDuration(DEFAULT_RETRIES.backoff),
+      factor: (factor && r.number(factor.value, factor.path, { min: 1 })) ?? DEFAULT_RETRIES.factor,
+    },
+  };
+}
