@@ -6,9 +6,28 @@
  */
 import { sampleDuration, type RandomStream } from '../engine/index.ts';
 import { linkKey, type LinkSpec, type NetworkSpec } from '../scenarios/spec.ts';
+import { LinkHealth } from './faults/health.ts';
 
 export class Network {
+  private readonly healthByPair = new Map<string, LinkHealth>();
+
   constructor(private readonly spec: NetworkSpec) {}
+
+  /** Fault state of a country pair (symmetric); created on first use. */
+  health(a: string, b: string): LinkHealth {
+    const key = linkKey(a, b);
+    let h = this.healthByPair.get(key);
+    if (h === undefined) {
+      h = new LinkHealth();
+      this.healthByPair.set(key, h);
+    }
+    return h;
+  }
+
+  /** Fault state if any fault ever touched the pair, else null (no allocation on the hot path). */
+  healthIfAny(a: string, b: string): LinkHealth | null {
+    return this.healthByPair.size === 0 ? null : (this.healthByPair.get(linkKey(a, b)) ?? null);
+  }
 
   link(from: string, to: string): LinkSpec {
     if (from === to) return this.spec.national;

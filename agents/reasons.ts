@@ -16,6 +16,9 @@ export const REASON = Object.freeze({
   timeout: 'TIMEOUT',
   notOfferedByA: 'SERVICE_NOT_OFFERED_BY_A',
   notOfferedByB: 'SERVICE_NOT_OFFERED_BY_B',
+  internal: 'InternalError',
+  tls: 'TLS_HANDSHAKE_FAILED',
+  circuitOpen: 'CIRCUIT_OPEN',
 });
 
 export const WARNING = Object.freeze({
@@ -35,6 +38,9 @@ export const REASON_INFO: Readonly<Record<string, { code: number | null; meaning
   TIMEOUT: { code: null, meaning: 'no answer within the client timeout (OpenNCP default 180 s; audited as EHDSI-CF)' },
   SERVICE_NOT_OFFERED_BY_A: { code: null, meaning: "the patient's country does not provide this service as country A (no discovery entry)" },
   SERVICE_NOT_OFFERED_BY_B: { code: null, meaning: 'the country of treatment does not provide this service as country B' },
+  InternalError: { code: null, meaning: 'the responding gateway failed internally (IHE XCPD/XCA responder error)' },
+  TLS_HANDSHAKE_FAILED: { code: null, meaning: 'the mutual-TLS handshake failed (an expired or untrusted eHDSI certificate)' },
+  CIRCUIT_OPEN: { code: null, meaning: "B's circuit breaker for this country A is open: failed fast without sending" },
   WARNING_PS_MISSING_EXPECTED_TRANSLATION: { code: null, meaning: 'no translation: the clinician sees the untranslated pivot (not an error)' },
   WARNING_EP_MISSING_EXPECTED_TRANSLATION: { code: null, meaning: 'no translation: the pharmacist sees the untranslated pivot (not an error)' },
 });

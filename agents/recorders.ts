@@ -56,6 +56,11 @@ export class FlowRecorder {
     this.latency.record(latencyMs);
   }
 
+  /** Success without a cross-border retrieval (a fallback such as the wallet): no latency recorded. */
+  fallbackSuccess(): void {
+    this.succeeded++;
+  }
+
   failure(reason: string): void {
     this.failed++;
     bump(this.reasons, reason);
@@ -94,6 +99,14 @@ export class SecurityRecorder {
   readonly revocationLag = new Histogram();
   doubleDispensations = 0;
   auditGaps = 0;
+  breakGlassAccesses = 0;
+  abuseAlerts = 0;
+  readonly exposureWindow = new Histogram();
+
+  /** An attacker could read this patient's records. */
+  expose(patientId: string): void {
+    this.exposedPatients.add(patientId);
+  }
 
   encode(): SecurityTally {
     return {
@@ -102,6 +115,9 @@ export class SecurityRecorder {
       revocationLag: this.revocationLag.encode(),
       doubleDispensations: this.doubleDispensations,
       auditGaps: this.auditGaps,
+      breakGlassAccesses: this.breakGlassAccesses,
+      abuseAlerts: this.abuseAlerts,
+      exposureWindow: this.exposureWindow.encode(),
     };
   }
 }

@@ -5,7 +5,9 @@
  * returns the small, mergeable ReplicationResult. This is what a worker runs.
  */
 import { RandomStream, Simulation, type TraceSink } from '../engine/index.ts';
+import type { FlowObserver } from './observer.ts';
 import type { ScenarioSpec } from '../scenarios/spec.ts';
+import { installFaults } from './faults/install.ts';
 import { journey } from './journey.ts';
 import { generatePopulation } from './population/index.ts';
 import type { NodeTally, ReplicationResult } from './result.ts';
@@ -13,6 +15,7 @@ import { World } from './world.ts';
 
 export interface ReplicationOptions {
   trace?: TraceSink | null;
+  observer?: FlowObserver | null;
 }
 
 /** The stream of replication `index`: same seed and index, same stream, on any machine. */
@@ -23,9 +26,10 @@ export function replicationStream(spec: ScenarioSpec, index: number): RandomStre
 export function runReplication(spec: ScenarioSpec, index: number, options: ReplicationOptions = {}): ReplicationResult {
   const rep = replicationStream(spec, index);
   const sim = new Simulation({ trace: options.trace ?? null, queueCapacity: 4096 });
-  const w = new World(sim, spec);
+  const w = new World(sim, spec, options.observer ?? null);
   const patients = generatePopulation(spec, rep);
   const cohorts = new Map(spec.population.map((c) => [c.name, c]));
+  const faults = installFaults(w, spec.faults, rep);
   const journeys = rep.fork('journey');
   for (const p of patients) {
     if (p.arrivalMs >= spec.durationMs) continue;
@@ -43,7 +47,8 @@ export function runReplication(spec: ScenarioSpec, index: number, options: Repli
     simEndMs: sim.now,
     flows: w.flows.encode(),
     nodes,
-    security: w.security.encode(),
-    iot: { readingsGenerated: 0, readingsDelivered: 0, readingsLost: 0, alertLatency: { count: 0, sum: 0, min: 0, max: 0, hdr: '' } },
+    security: { ...w.security.encode(), abuseAlerts: w.abuseAlerts() },
+    iot: w.iot.encode(),
+    faults: faults.encode(sim.now),
   };
 }

@@ -41,18 +41,39 @@ export interface NodeTally {
 }
 
 export interface SecurityTally {
+  /** Distinct patients whose records an attacker could read. */
   readonly recordsExposed: number;
   readonly consentViolations: number;
   readonly revocationLag: EncodedHistogram;
   readonly doubleDispensations: number;
   readonly auditGaps: number;
+  /** Emergency accesses without consent (purpose EMERGENCY), each audited. */
+  readonly breakGlassAccesses: number;
+  /** OpenNCP abuse-detection alerts (too many requests per patient or point of care). */
+  readonly abuseAlerts: number;
+  /** Compromise to containment, per breach. */
+  readonly exposureWindow: EncodedHistogram;
 }
 
 export interface IotTally {
+  readonly devices: number;
   readonly readingsGenerated: number;
   readonly readingsDelivered: number;
   readonly readingsLost: number;
+  readonly readingsExfiltrated: number;
+  /** Personal-data fields that crossed a border (readings x fields sent). */
+  readonly personalFieldsCrossed: number;
+  readonly alerts: number;
+  /** From the critical event to the alert reaching the home platform. */
   readonly alertLatency: EncodedHistogram;
+}
+
+/** One fault's active windows in a replication. */
+export interface FaultTally {
+  readonly kind: string;
+  readonly target: string;
+  readonly windows: number;
+  readonly activeMs: number;
 }
 
 export interface ReplicationResult {
@@ -66,4 +87,6 @@ export interface ReplicationResult {
   readonly nodes: Readonly<Record<string, NodeTally>>;
   readonly security: SecurityTally;
   readonly iot: IotTally;
+  /** Per fault id, in declaration order. */
+  readonly faults: Readonly<Record<string, FaultTally>>;
 }

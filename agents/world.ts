@@ -4,10 +4,17 @@
  * `hospital.FR.0`), and the recorders. Countries and nodes are created in
  * sorted order so node ids and iteration never depend on YAML order.
  */
-import type { Simulation } from '../engine/index.ts';
-import type { CountrySpec, ScenarioSpec } from '../scenarios/spec.ts';
+import type { RandomStream, Simulation } from '../engine/index.ts';
+import type { Patient } from './population/index.ts';
+import type { MedicationEntry } from '../scenarios/reference/types.ts';
+import { DEVICE_KINDS, type CohortSpec, type CountrySpec, type DeviceKind, type ScenarioSpec } from '../scenarios/spec.ts';
+import { DeviceHealth, LinkHealth, TerminologyHealth } from './faults/health.ts';
+import { IotRecorder } from './iot/recorder.ts';
 import { Network } from './network.ts';
+import type { FlowObserver } from './observer.ts';
 import { FlowRecorders, SecurityRecorder } from './recorders.ts';
+import { AbuseDetector } from './policies/abuse-detector.ts';
+import { CircuitBreaker } from './policies/circuit-breaker.ts';
 import { ServiceNode } from './service-node.ts';
 
 export interface CountryNodes {
@@ -21,13 +28,24 @@ export class World {
   readonly network: Network;
   readonly flows = new FlowRecorders();
   readonly security = new SecurityRecorder();
+  readonly iot = new IotRecorder();
+  readonly terminology = new TerminologyHealth();
+  readonly devices: Readonly<Record<DeviceKind, DeviceHealth>>;
   private readonly countries = new Map<string, CountryNodes>();
+  private readonly medications: ReadonlyMap<string, MedicationEntry>;
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly detectors = new Map<string, AbuseDetector>();
+  private readonly caches = new Map<string, Map<string, number>>();
 
   constructor(
     readonly sim: Simulation,
     readonly spec: ScenarioSpec,
+    /** Watches messages and attempts (tests, demo); null when nobody watches. */
+    readonly observer: FlowObserver | null = null,
   ) {
     this.network = new Network(spec.network);
+    this.devices = Object.fromEntries(DEVICE_KINDS.map((k) => [k, new DeviceHealth()])) as Record<DeviceKind, DeviceHealth>;
+    this.medications = new Map(spec.reference.catalogue.medications.map((m) => [m.atc, m]));
     for (const code of Object.keys(spec.countries).sort()) {
       const c = spec.countries[code]!;
       const pharmacies = Array.from({ length: c.pharmacies.count }, (_, i) => new ServiceNode(`pharmacy.${code}.${i}`, 'pharmacy', code, sim, c.pharmacies.staff));
@@ -40,6 +58,56 @@ export class World {
     const c = this.countries.get(code);
     if (c === undefined) throw new Error(`country ${code} is not part of scenario ${this.spec.name}`);
     return c;
+  }
+
+  /** Called when a patient arrives in B (starts their devices; set by the replication). */
+  onArrival: (p: Patient, cohort: CohortSpec, rng: RandomStream) => void = () => {};
+
+  medication(atc: string): MedicationEntry | undefined {
+    return this.medications.get(atc);
+  }
+
+  /** B's circuit breaker for requests to country A. */
+  breaker(b: string, a: string): CircuitBreaker {
+    const key = `${b}>${a}`;
+    let cb = this.breakers.get(key);
+    if (cb === undefined) {
+      cb = new CircuitBreaker(this.spec.policies.circuitBreaker);
+      this.breakers.set(key, cb);
+    }
+    return cb;
+  }
+
+  /** Abuse detection at country A's NCP. */
+  abuseDetector(a: string): AbuseDetector {
+    let d = this.detectors.get(a);
+    if (d === undefined) {
+      d = new AbuseDetector(this.spec.policies.abuseDetection);
+      this.detectors.set(a, d);
+    }
+    return d;
+  }
+
+  /** Abuse alerts over all countries, in country order. */
+  abuseAlerts(): number {
+    let n = 0;
+    for (const k of [...this.detectors.keys()].sort()) n += this.detectors.get(k)!.alerts;
+    return n;
+  }
+
+  /** Patient Summaries cached at B: patient id -> expiry time. */
+  summaryCache(b: string): Map<string, number> {
+    let c = this.caches.get(b);
+    if (c === undefined) {
+      c = new Map();
+      this.caches.set(b, c);
+    }
+    return c;
+  }
+
+  /** Health of the link between two countries (created on first use). */
+  link(a: string, b: string): LinkHealth {
+    return this.network.health(a, b);
   }
 
   /** Every node, sorted by id. */

@@ -48,6 +48,7 @@ export function executeRun(spec: ScenarioSpec, options: ExecuteOptions): Report 
       deterministic: true,
       specHash: specHash(spec),
       policies: spec.policies,
+      faultSpecs: spec.faults,
       assumptions: { homeRedispenseShare: HOME_REDISPENSE_SHARE, genericSubstitutionShare: GENERIC_SUBSTITUTION_SHARE },
     },
     {

@@ -4,7 +4,9 @@
  * Only this folder touches argv, env, stdout, stderr and exit codes.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { compareCommand } from './commands/compare.ts';
 import { runCommand } from './commands/run.ts';
+import { sweepCommand } from './commands/sweep.ts';
 import { validateCommand } from './commands/validate.ts';
 import { EXIT } from './exit-codes.ts';
 import { processIo, type Io } from './io.ts';
@@ -39,6 +41,35 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--set <key.path=value>', 'override any scenario key (repeatable)', collect, [] as string[])
     .action((scenario: string, opts: { set: string[] }) => {
       code = validateCommand(scenario, opts.set, io);
+    });
+
+  program
+    .command('compare')
+    .description('compare two variants replication by replication (common random numbers), with 95% intervals of B - A')
+    .argument('<a>', 'scenario A (YAML file)')
+    .argument('[b]', 'scenario B (YAML file); default: A with the --set-b overrides')
+    .option('-r, --replications <n>', 'replications of each variant (overrides both scenarios)', positiveInt)
+    .option('-s, --seed <n>', "root seed of both variants (default: A's seed)", integer)
+    .option('--set <key.path=value>', 'override a key in both variants (repeatable)', collect, [] as string[])
+    .option('--set-b <key.path=value>', 'override a key in variant B only (repeatable)', collect, [] as string[])
+    .option('--json', 'print the comparison as JSON on stdout (progress stays on stderr)', false)
+    .option('-o, --out <dir>', 'also write comparison.json and comparison.csv into this folder (atomically)')
+    .action(async (a: string, b: string | undefined, opts: { replications?: number; seed?: number; set: string[]; setB: string[]; json: boolean; out?: string }) => {
+      code = await compareCommand({ a, b, ...opts }, io);
+    });
+
+  program
+    .command('sweep')
+    .description('run a scenario at every point of a parameter grid (same seed) and tabulate the headline metrics')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--param <key.path=v1,v2,...>', 'a swept key and its values (repeatable; the grid is every combination)', collect, [] as string[])
+    .option('-r, --replications <n>', 'replications per point (overrides the scenario)', positiveInt)
+    .option('-s, --seed <n>', 'root seed of every point (overrides the scenario)', integer)
+    .option('--set <key.path=value>', 'override a key at every point (repeatable)', collect, [] as string[])
+    .option('--json', 'print the rows as JSON on stdout (progress stays on stderr)', false)
+    .option('-o, --out <dir>', 'also write sweep.csv into this folder (atomically)')
+    .action(async (scenario: string, opts: { param: string[]; replications?: number; seed?: number; set: string[]; json: boolean; out?: string }) => {
+      code = await sweepCommand({ scenario, ...opts }, io);
     });
 
   try {

@@ -57,6 +57,13 @@ class Reader {
   fail(expected: string, hint?: string, at = this.pos): never {
     throw new DistributionError(this.s, at, expected, hint);
   }
+  /** A unit: letters only, so `1d10h` reads as 1 d then 10 h. */
+  letters(): string {
+    const m = /^[A-Za-z]+/.exec(this.s.slice(this.pos));
+    if (m === null) return '';
+    this.pos += m[0].length;
+    return m[0];
+  }
   word(): string {
     const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.pos));
     if (m === null) return '';
@@ -72,7 +79,7 @@ class Reader {
     const numberEnd = this.pos;
     this.skipSpace(); // "2 h" reads as "2h"
     const unitStart = this.pos;
-    const unit = this.word();
+    const unit = this.letters();
     if (unit === '') this.pos = numberEnd;
     if (unit !== '' && !(unit in MS_PER_UNIT)) {
       const near = closest(unit, TIME_UNITS);
@@ -178,15 +185,21 @@ export function parseDistribution(input: string, dimension: Dimension = 'duratio
   }
 }
 
-/** Parses a single duration such as `180s`, `6h` or `1.5d` into ms. */
+/** Parses a duration such as `180s`, `6h`, `1.5d` or a compound `1d10h30min` into ms. */
 export function parseDuration(input: string): number {
   const r: Reader = new Reader(input);
   r.skipSpace();
   if (r.eof()) r.fail('a duration such as 180s, 6h or 14d');
-  const q = r.quantity();
+  const first = r.quantity();
+  let ms = convert(r, first, 'q', 'duration');
+  // Compound form: further quantities, each with a unit, add up (1d10h = 34h).
+  while (!r.eof() && /[0-9.]/.test(r.peek())) {
+    const q = r.quantity();
+    if (q.unit === undefined) r.fail(`a unit after ${q.value} (${TIME_UNITS.join(', ')})`, `write ${q.value}h or ${q.value}min`, q.end);
+    ms += convert(r, q, 'q', 'duration');
+  }
   endOfInput(r);
-  const ms = convert(r, q, 'q', 'duration');
-  if (ms < 0) r.fail('a duration >= 0', undefined, q.start);
+  if (ms < 0) r.fail('a duration >= 0', undefined, first.start);
   return ms;
 }
 

@@ -8,7 +8,7 @@ import { Histogram, type EncodedHistogram } from '../engine/index.ts';
 import { FLOW_NAMES, STEP_NAMES } from '../agents/names.ts';
 import type { FlowTally, ReplicationResult } from '../agents/result.ts';
 import { ci95, mean, type Ci95 } from './interval.ts';
-import type { FlowReport, LatencyReport, NodeReport, Report, ReportMeta, RunInfo, StepReport } from './report.ts';
+import type { FaultReport, FlowReport, LatencyReport, NodeReport, Report, ReportMeta, RunInfo, StepReport } from './report.ts';
 
 export function aggregate(meta: Omit<ReportMeta, 'replications' | 'patients'>, run: RunInfo, results: readonly ReplicationResult[]): Report {
   const reps = [...results].sort((a, b) => a.index - b.index);
@@ -48,6 +48,9 @@ export function aggregate(meta: Omit<ReportMeta, 'replications' | 'patients'>, r
       revocationLagMs: latency(sec.map((s) => s.revocationLag)),
       doubleDispensations: sum(sec.map((s) => s.doubleDispensations)),
       auditGaps: sum(sec.map((s) => s.auditGaps)),
+      breakGlassAccesses: sum(sec.map((s) => s.breakGlassAccesses)),
+      abuseAlerts: sum(sec.map((s) => s.abuseAlerts)),
+      exposureWindowMs: latency(sec.map((s) => s.exposureWindow)),
       ci95: {
         recordsExposed: perRep((s) => s.recordsExposed),
         consentViolations: perRep((s) => s.consentViolations),
@@ -56,12 +59,28 @@ export function aggregate(meta: Omit<ReportMeta, 'replications' | 'patients'>, r
       },
     },
     iot: {
+      devices: sum(reps.map((r) => r.iot.devices)),
       readingsGenerated: sum(reps.map((r) => r.iot.readingsGenerated)),
       readingsDelivered: sum(reps.map((r) => r.iot.readingsDelivered)),
       readingsLost: sum(reps.map((r) => r.iot.readingsLost)),
+      readingsExfiltrated: sum(reps.map((r) => r.iot.readingsExfiltrated)),
+      personalFieldsCrossed: sum(reps.map((r) => r.iot.personalFieldsCrossed)),
+      alerts: sum(reps.map((r) => r.iot.alerts)),
       alertLatencyMs: latency(reps.map((r) => r.iot.alertLatency)),
     },
+    faults: faultReports(reps),
   };
+}
+
+function faultReports(reps: readonly ReplicationResult[]): Record<string, FaultReport> {
+  const out: Record<string, FaultReport> = {};
+  const first = reps[0];
+  if (first === undefined) return out;
+  for (const id of Object.keys(first.faults)) {
+    const per = reps.map((r) => r.faults[id]).filter((f) => f !== undefined);
+    out[id] = { kind: first.faults[id]!.kind, target: first.faults[id]!.target, windows: sum(per.map((f) => f.windows)), activeMs: ms(mean(per.map((f) => f.activeMs))) };
+  }
+  return out;
 }
 
 function flowReport(tallies: readonly FlowTally[]): FlowReport {

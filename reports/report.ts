@@ -48,19 +48,37 @@ export interface NodeReport {
 }
 
 export interface SecurityReport {
+  /** Distinct patients whose records an attacker could read (summed over replications). */
   recordsExposed: number;
   consentViolations: number;
   revocationLagMs: LatencyReport;
   doubleDispensations: number;
   auditGaps: number;
+  breakGlassAccesses: number;
+  abuseAlerts: number;
+  /** Compromise to containment, per breach. */
+  exposureWindowMs: LatencyReport;
   ci95: { recordsExposed: Ci95; consentViolations: Ci95; doubleDispensations: Ci95; auditGaps: Ci95 };
 }
 
 export interface IotReport {
+  devices: number;
   readingsGenerated: number;
   readingsDelivered: number;
   readingsLost: number;
+  readingsExfiltrated: number;
+  personalFieldsCrossed: number;
+  alerts: number;
   alertLatencyMs: LatencyReport;
+}
+
+export interface FaultReport {
+  kind: string;
+  target: string;
+  /** Windows opened, summed over replications. */
+  windows: number;
+  /** Mean active time per replication, ms. */
+  activeMs: number;
 }
 
 export interface ReportMeta {
@@ -76,6 +94,8 @@ export interface ReportMeta {
   specHash: string;
   traceHash?: string;
   policies: unknown;
+  /** The faults as specified (kind, target, schedule, parameters). */
+  faultSpecs?: unknown;
   assumptions: Record<string, number>;
 }
 
@@ -97,4 +117,6 @@ export interface Report {
   nodes: Record<string, NodeReport>;
   security: SecurityReport;
   iot: IotReport;
+  /** The scenario's faults, in declaration order. */
+  faults: Record<string, FaultReport>;
 }

@@ -64,3 +64,28 @@ export const DEFAULT_IDENTIFICATION: Readonly<Record<IdentityMeans, number>> = O
 /** Client timeout of every cross-border transaction (OpenNCP's default). */
 export const DEFAULT_TIMEOUT = '180s';
 export const DEFAULT_RETRIES = Object.freeze({ max: 0, backoff: '2s', factor: 2 });
+
+/** Retry jitter: 0 = none. */
+export const DEFAULT_RETRY_JITTER = 0;
+export const DEFAULT_CIRCUIT_BREAKER = Object.freeze({ enabled: false, failures: 5, open: '60s' });
+/** 0 = Patient Summaries are not cached at B. */
+export const DEFAULT_CACHE_TTL = '0ms';
+export const DEFAULT_WALLET_FALLBACK = false;
+export const DEFAULT_BREAK_GLASS = false;
+export const DEFAULT_ENCRYPTION = Object.freeze({ endToEnd: false, costPerMessage: 'lognormal(3ms, 0.3)' });
+export const DEFAULT_CONSENT_PROPAGATION = Object.freeze({ propagation: 'push' as const, pushDelay: 'exp(5s)', pollInterval: '1h' });
+export const DEFAULT_DATA_MINIMISATION = false;
+/** OpenNCP's commented-out examples: 100 requests per patient or point of care per 900 s. */
+export const DEFAULT_ABUSE_DETECTION = Object.freeze({ enabled: false, perPatientThreshold: 100, perPointOfCareThreshold: 100, window: '900s' });
+
+/** Connected devices: which patients carry them, how often they read, how much they buffer. */
+export const DEFAULT_DEVICES = Object.freeze({
+  cgm: Object.freeze({ share: 0.5, interval: '5min', bufferReadings: 2016, defaultPassword: 0.1 }),
+  bpMonitor: Object.freeze({ share: 0.2, interval: '12h', bufferReadings: 60, defaultPassword: 0.3 }),
+  wearable: Object.freeze({ share: 0.15, interval: '15min', bufferReadings: 672, defaultPassword: 0.2 }),
+});
+export const DEFAULT_OFFLINE_SHARE = 0.2;
+export const DEFAULT_OFFLINE_SPELL = '6h';
+export const DEFAULT_ALERTS_PER_DAY = 0.02;
+export const DEFAULT_ALERT_EMERGENCY_SHARE = 0.3;
+export const DEFAULT_REVOKE_SHARE = 0;

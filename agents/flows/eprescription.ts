@@ -10,7 +10,9 @@
 import { sampleDuration, type ProcessGenerator, type RandomStream } from '../../engine/index.ts';
 import type { Fallback } from '../../scenarios/spec.ts';
 import type { SubstitutionCode } from '../../scenarios/reference/types.ts';
+import type { ConsentState } from '../consent.ts';
 import type { Patient, Prescription } from '../population/index.ts';
+import { pickUp } from '../points-of-care.ts';
 import { REASON } from '../reasons.ts';
 import type { CountryNodes, World } from '../world.ts';
 import { decideDispense } from './dispense-rules.ts';
@@ -28,23 +30,40 @@ export interface PrescriptionState {
 
 const FALLBACKS: readonly Fallback[] = ['payPrivately', 'paperPrescription', 'goWithout'];
 
-export function* ePrescriptionFlow(w: World, p: Patient, state: PrescriptionState, fallbackWeights: readonly number[], rng: RandomStream): ProcessGenerator<void> {
+export function* ePrescriptionFlow(
+  w: World,
+  p: Patient,
+  state: PrescriptionState,
+  consent: ConsentState,
+  fallbackWeights: readonly number[],
+  rng: RandomStream,
+): ProcessGenerator<void> {
   const b = w.country(p.destination);
   const a = w.country(p.home);
-  if (b.pharmacies.length === 0) return;
-  const pharmacy = b.pharmacies[rng.int(b.pharmacies.length)]!;
+  const pharmacy = pickUp(b.pharmacies, rng);
   const flow = w.flows.get('ePrescription');
+  if (pharmacy === null) {
+    flow.outcome(FALLBACKS[rng.weightedIndex(fallbackWeights)]!);
+    return;
+  }
   const staff = pharmacy.acquire();
   yield staff;
   flow.start();
   const t0 = w.sim.now;
-  let reason = yield* crossBorderRetrieve(w, flow, 'ePrescription', p, b, a, rng, () => (state.recordedAtA ? REASON.alreadyDispensed : null));
+  let reason = yield* crossBorderRetrieve(
+    w,
+    flow,
+    { service: 'ePrescription', patient: p, consent, pointOfCare: pharmacy.id, emergency: false, queryCheck: () => (state.recordedAtA ? REASON.alreadyDispensed : null) },
+    b,
+    a,
+    rng,
+  );
   let substitution: SubstitutionCode = 'N';
   // The flow's latency is the cross-border part: until the translated eP is on screen.
   const retrievalMs = w.sim.now - t0;
   if (reason === null) {
     const d0 = w.sim.now;
-    const med = w.spec.reference.catalogue.medications.find((m) => m.atc === state.rx.atc);
+    const med = w.medication(state.rx.atc);
     const decision = decideDispense(state.rx, med, b.spec, rng.next());
     yield sampleDuration(b.spec.pharmacies.serviceTime, rng);
     if (decision.ok) {
@@ -55,27 +74,41 @@ export function* ePrescriptionFlow(w: World, p: Patient, state: PrescriptionStat
       reason = decision.reason;
     }
   }
+  let outcome: string;
   if (reason === null) {
     flow.success(retrievalMs);
-    flow.outcome('dispensed');
+    outcome = 'dispensed';
     state.dispensed = true;
-    yield* eDispensation(w, state, substitution, b, a, rng);
+    pharmacy.store(p.id, w.security);
   } else {
     flow.failure(reason);
-    flow.outcome(FALLBACKS[rng.weightedIndex(fallbackWeights)]!);
+    outcome = FALLBACKS[rng.weightedIndex(fallbackWeights)]!;
   }
+  flow.outcome(outcome);
+  w.observer?.attempt?.({ flow: 'ePrescription', patient: p.id, startMs: t0, endMs: w.sim.now, reason, outcome });
+  if (reason === null) yield* eDispensation(w, p, state, substitution, b, a, rng);
   pharmacy.release(staff);
 }
 
-function* eDispensation(w: World, state: PrescriptionState, substitution: SubstitutionCode, b: CountryNodes, a: CountryNodes, rng: RandomStream): ProcessGenerator<void> {
+function* eDispensation(w: World, p: Patient, state: PrescriptionState, substitution: SubstitutionCode, b: CountryNodes, a: CountryNodes, rng: RandomStream): ProcessGenerator<void> {
   const flow = w.flows.get('eDispensation');
   flow.start();
   const t0 = w.sim.now;
-  const reason = yield* exchange(w, flow, 'xdrSubmit', 'xdrSubmit', b, a, rng, () => {
-    if (substitution !== 'N' && !a.spec.dispensing.substitutionAllowed) return REASON.substitutionNotAllowed;
-    state.recordedAtA = true;
-    return null;
-  });
+  const reason = yield* exchange(
+    w,
+    flow,
+    'xdrSubmit',
+    'xdrSubmit',
+    b,
+    a,
+    rng,
+    () => {
+      if (substitution !== 'N' && !a.spec.dispensing.substitutionAllowed) return REASON.substitutionNotAllowed;
+      state.recordedAtA = true;
+      return null;
+    },
+    { patient: p.id, flow: 'eDispensation' },
+  );
   if (reason === null) {
     flow.success(w.sim.now - t0);
     flow.outcome('acknowledged');

@@ -56,6 +56,8 @@ export function readScenario(r: Reader, root: Value, ref: ReferenceData, source:
     population: readPopulation(ctx, get('population')),
     protocol: readProtocol(ctx, get('protocol')),
     policies: readPolicies(ctx, get('policies')),
+    faults: [],
+    thresholds: [],
     reference: {
       countries: Object.fromEntries(countries.filter((c) => Object.hasOwn(ref.countries, c.key)).map((c) => [c.key, ref.countries[c.key]!])),
       catalogue: ref.catalogue,

@@ -2,13 +2,14 @@
  * `--set key.path=value` overrides, grafted into the YAML tree before it is
  * read, so a set value is checked exactly like one written in the file. Paths
  * are keys joined by `.` with `[n]` for list items; missing mappings on the way
- * are created, lists never are. A value is YAML (`3`, `true`, `7d`,
- * `{ asA: true }`); anything that is not a `{...}`/`[...]` collection is taken
- * as a scalar. Nodes from a set are located in the set string (file `--set`).
+ * are created, lists never are; `network.links.EE-FI` also finds `FI-EE`. A
+ * value is YAML (`3`, `true`, `7d`, `{ asA: true }`); anything that is not a
+ * `{...}`/`[...]` collection is taken as a scalar. Nodes from a set are located
+ * in the set string (file `--set`).
  */
 import { isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, type Document, type Node } from 'yaml';
 import type { ScenarioIssue } from './issues.ts';
-import { position, singleLine, type Locator, type Origin } from './locate.ts';
+import { singleLine, type Locator, type Origin } from './locate.ts';
 import { isNull } from './reader.ts';
 import { parseYaml } from './source.ts';
 
@@ -52,6 +53,13 @@ export function applySets(doc: Document | undefined, sets: readonly string[], lo
     graft(doc, parsed, node, locator, fail);
   }
   return issues;
+}
+
+/** Links are symmetric: `network.links.EE-FI` reaches a link written `FI-EE`. */
+function sameLink(walked: string, a: string, b: string): boolean {
+  if (walked !== 'network.links') return false;
+  const [x, y, ...rest] = b.split('-');
+  return rest.length === 0 && x !== undefined && y !== undefined && a === `${y}-${x}`;
 }
 
 function parseSet(set: string, fail: (column: number, path: string, message: string, expected?: string, hint?: string) => void): Parsed | undefined {
@@ -118,7 +126,7 @@ function graft(doc: Document, set: Parsed, value: Node, locator: Locator, fail: 
         fail(step.start, set.path, `\`${walked || 'the scenario'}\` is not a mapping, so it has no key \`${step.key}\``, undefined, isSeq(container) ? `pick an item first: \`${walked}[0].${step.key}\`` : undefined);
         return;
       }
-      let pair = container.items.find((p) => isScalar(p.key) && String(p.key.value) === step.key);
+      let pair = container.items.find((p) => isScalar(p.key) && String(p.key.value) === step.key) ?? container.items.find((p) => isScalar(p.key) && sameLink(walked, String(p.key.value), step.key));
       if (pair === undefined) {
         pair = new Pair(made(new Scalar(step.key), step), null);
         container.items.push(pair);

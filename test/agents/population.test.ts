@@ -1,6 +1,7 @@
 // The population generator: deterministic per (seed, replication, cohort, index),
 // common random numbers across what-ifs, catalogue-faithful prevalence and
 // prescriptions, and demographics consistent with the clinical core.
+import { loadScenarioText } from '../../scenarios/load.ts';
 import { describe, expect, it } from 'vitest';
 import { RandomStream, type Distribution } from '../../engine/index.ts';
 import type { CohortSpec, CountrySpec, NcpTransaction, ScenarioSpec } from '../../scenarios/spec.ts';
@@ -39,8 +40,16 @@ function country(code: string): CountrySpec {
   };
 }
 
+// Defaults for the parts of the spec this test does not exercise, from the real loader.
+const loaded = loadScenarioText(
+  'name: fixture\ndescription: x\nduration: 1d\ncountries: {FI: {}, EE: {}}\npopulation: [{name: a, count: 1, home: FI, destination: EE}]\n',
+  'fixture.yaml',
+);
+
 function cohort(over: Partial<CohortSpec> & { name: string }): CohortSpec {
   return {
+    iot: loaded.population[0]!.iot,
+    consentChanges: loaded.population[0]!.consentChanges,
     count: 200,
     home: { values: ['DE', 'FI', 'FR'], weights: [1, 1, 1] },
     destination: { values: ['ES', 'FR'], weights: [2, 1] },
@@ -73,7 +82,9 @@ function scenario(population: CohortSpec[]): ScenarioSpec {
     network: { default: link, links: {}, national: link },
     population,
     protocol: { identification: { nationalId: 0.95, ehic: 0.9, eudiWallet: 0.99 } },
-    policies: { timeoutMs: { xcpd: 180_000, xcaQuery: 180_000, xcaRetrieve: 180_000, xdrSubmit: 180_000 }, retries: { max: 0, backoffMs: 1000, factor: 2 } },
+    policies: loaded.policies,
+    faults: [],
+    thresholds: [],
     reference: { countries: Object.fromEntries(codes.map((k) => [k, reference.countries[k]!])), catalogue: reference.catalogue },
   };
 }

@@ -52,6 +52,9 @@ describe('notation', () => {
     expect(parseDistribution('1.5min')).toEqual({ kind: 'const', value: 90_000 });
     expect(parseDistribution('uniform(1, 3)', 'number')).toEqual({ kind: 'uniform', min: 1, max: 3 });
     expect(parseDuration('180s')).toBe(180_000);
+    expect(parseDuration('1d10h30min')).toBe(34.5 * 3_600_000);
+    expect(() => parseDuration('1d10')).toThrow(/expected a unit after 10/);
+    expect(() => parseDuration('-6h')).toThrow(/expected a duration >= 0/);
   });
 
   it('round-trips through formatDistribution', () => {

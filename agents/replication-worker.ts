@@ -1,0 +1,68 @@
+/**
+ * The worker entry the pool loads (default export, piscina): one replication
+ * task in, `{ ok: true, result }` or `{ ok: false, error }` out, never a throw
+ * (error classes lose identity in structured clone). Progress ({ events,
+ * simTimeMs }) goes out on the task's port every PROGRESS_EVERY events; it only
+ * observes the kernel, so results are the same with or without it.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { TraceSink } from '../engine/index.ts';
+import type { WorkerErrorData, WorkerReply } from '../engine/pool.ts';
+import type { ScenarioSpec } from '../scenarios/spec.ts';
+import { runReplication } from './replication.ts';
+import type { ReplicationResult } from './result.ts';
+
+export interface ReplicationTask {
+  readonly spec: ScenarioSpec;
+  readonly index: number;
+  /**
+   * Tests only, to exercise the failure paths for real: 'throw' makes the
+   * replication throw; 'crash' kills the worker thread with an uncaught
+   * asynchronous error, so it never answers.
+   */
+  readonly testFault?: 'throw' | 'crash';
+}
+
+export interface ReplicationProgressMessage {
+  readonly index: number;
+  readonly events: number;
+  readonly simTimeMs: number;
+}
+
+/** Often enough for a live display (a few per second), rare enough to cost nothing. */
+export const PROGRESS_EVERY = 25_000;
+
+class ProgressSink implements TraceSink {
+  private events = 0;
+  constructor(
+    private readonly port: MessagePort,
+    private readonly index: number,
+  ) {}
+  record(time: number): void {
+    if (++this.events % PROGRESS_EVERY === 0) this.port.postMessage({ index: this.index, events: this.events, simTimeMs: time } satisfies ReplicationProgressMessage);
+  }
+}
+
+export default function replicationWorker(task: ReplicationTask & { readonly port?: MessagePort }): WorkerReply<ReplicationResult> | Promise<never> {
+  try {
+    if (task.testFault === 'crash') {
+      queueMicrotask(() => {
+        throw new Error(`test fault: worker for replication ${task.index} crashed`);
+      });
+      return new Promise<never>(() => {}); // never answers: the thread dies first
+    }
+    if (task.testFault === 'throw') throw new Error(`test fault: replication ${task.index} threw`);
+    const trace = task.port === undefined ? null : new ProgressSink(task.port, task.index);
+    return { ok: true, result: runReplication(task.spec, task.index, { trace }) };
+  } catch (e) {
+    return { ok: false, error: errorData(e) };
+  } finally {
+    if (task.testFault !== 'crash') task.port?.close();
+  }
+}
+
+function errorData(e: unknown): WorkerErrorData {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  const code = 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+  return { name: e.name, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }), ...(code === undefined ? {} : { code }) };
+}
