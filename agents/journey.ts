@@ -34,7 +34,7 @@ export function* journey(w: World, p: Patient, cohort: CohortSpec, rng: RandomSt
   let refillDone = rx === null;
 
   yield Math.max(0, p.arrivalMs - sim.now);
-  w.onArrival(p, cohort, rng);
+  w.onArrival(p, cohort, rng, consent);
   for (;;) {
     const emergencyDue = nextEmergency < depart ? nextEmergency : Infinity;
     const refillDue = refillDone ? Infinity : refillAt;

@@ -8,6 +8,7 @@ import { RandomStream, Simulation, type TraceSink } from '../engine/index.ts';
 import type { FlowObserver } from './observer.ts';
 import type { ScenarioSpec } from '../scenarios/spec.ts';
 import { installFaults } from './faults/install.ts';
+import { startDevices } from './iot/index.ts';
 import { journey } from './journey.ts';
 import { generatePopulation } from './population/index.ts';
 import type { NodeTally, ReplicationResult } from './result.ts';
@@ -30,6 +31,7 @@ export function runReplication(spec: ScenarioSpec, index: number, options: Repli
   const patients = generatePopulation(spec, rep);
   const cohorts = new Map(spec.population.map((c) => [c.name, c]));
   const faults = installFaults(w, spec.faults, rep);
+  w.onArrival = (p, cohort, rng, consent) => void startDevices(w, p, cohort, rng, consent);
   const journeys = rep.fork('journey');
   for (const p of patients) {
     if (p.arrivalMs >= spec.durationMs) continue;

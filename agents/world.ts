@@ -5,6 +5,7 @@
  * sorted order so node ids and iteration never depend on YAML order.
  */
 import type { RandomStream, Simulation } from '../engine/index.ts';
+import type { ConsentState } from './consent.ts';
 import type { Patient } from './population/index.ts';
 import type { MedicationEntry } from '../scenarios/reference/types.ts';
 import { DEVICE_KINDS, type CohortSpec, type CountrySpec, type DeviceKind, type ScenarioSpec } from '../scenarios/spec.ts';
@@ -61,7 +62,7 @@ export class World {
   }
 
   /** Called when a patient arrives in B (starts their devices; set by the replication). */
-  onArrival: (p: Patient, cohort: CohortSpec, rng: RandomStream) => void = () => {};
+  onArrival: (p: Patient, cohort: CohortSpec, rng: RandomStream, consent: ConsentState) => void = () => {};
 
   medication(atc: string): MedicationEntry | undefined {
     return this.medications.get(atc);

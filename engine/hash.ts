@@ -6,6 +6,13 @@
 
 /** 128-bit hash of a string as 32 hex digits. */
 export function hash128(str: string): string {
+  return hash128Words(str)
+    .map((h) => h.toString(16).padStart(8, '0'))
+    .join('');
+}
+
+/** 128-bit hash of a string as four unsigned 32-bit words. */
+export function hash128Words(str: string): [number, number, number, number] {
   let h1 = 1779033703;
   let h2 = 3144134277;
   let h3 = 1013904242;
@@ -25,10 +32,10 @@ export function hash128(str: string): string {
   h2 ^= h1;
   h3 ^= h1;
   h4 ^= h1;
-  return [h1, h2, h3, h4].map((h) => (h >>> 0).toString(16).padStart(8, '0')).join('');
+  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
 /** A 32-bit unsigned integer derived from a string (for libraries that take numeric seeds). */
 export function hash32(str: string): number {
-  return parseInt(hash128(str).slice(0, 8), 16) >>> 0;
+  return hash128Words(str)[0];
 }

@@ -31,7 +31,7 @@ export function aggregate(meta: Omit<ReportMeta, 'replications' | 'patients'>, r
       utilisation: rate(mean(util)),
       availability: rate(mean(avail)),
       waitMs: latency(tallies.map((t) => t.wait)),
-      ci95: { utilisation: roundCi(ci95(util), rate), availability: roundCi(ci95(avail), rate) },
+      ci95: { utilisation: roundCi(clamp01(ci95(util)), rate), availability: roundCi(clamp01(ci95(avail)), rate) },
     };
   }
 
@@ -103,7 +103,7 @@ function flowReport(tallies: readonly FlowTally[]): FlowReport {
     warnings: mergeCounts(tallies.map((t) => t.warnings)),
     latencyMs: latency(tallies.map((t) => t.latency)),
     steps,
-    ci95: { successRate: roundCi(ci95(rates), rate) },
+    ci95: { successRate: roundCi(clamp01(ci95(rates)), rate) },
   };
 }
 
@@ -152,6 +152,11 @@ function sum(xs: readonly number[]): number {
 
 const ms = (x: number): number => Math.round(x * 1000) / 1000;
 const rate = (x: number): number => Math.round(x * 1e6) / 1e6;
+/** A share's interval cannot leave [0, 1], whatever the t approximation says. */
+function clamp01(c: Ci95): Ci95 {
+  return c === null ? null : [Math.max(0, c[0]), Math.min(1, c[1])];
+}
+
 function roundCi(c: Ci95, f: (x: number) => number): Ci95 {
   return c === null ? null : [f(c[0]), f(c[1])];
 }

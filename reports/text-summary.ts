@@ -3,10 +3,11 @@
  * in a pipe or in CI. Fixed-width tables, no colour, no terminal control codes;
  * a pure function from Report to string.
  */
-import type { LatencyReport, Report } from './report.ts';
+import type { LatencyReport } from './report.ts';
 import type { Ci95 } from './interval.ts';
+import type { ReportWithThresholds } from './thresholds.ts';
 
-export function textSummary(r: Report): string {
+export function textSummary(r: ReportWithThresholds): string {
   const out: string[] = [];
   const m = r.meta;
   out.push(`${m.scenario}: seed ${m.seed}, ${m.replications} replication${m.replications === 1 ? '' : 's'}, ${m.patients} patients, ${days(m.durationMs)} from ${m.startDate}`);
@@ -47,6 +48,22 @@ export function textSummary(r: Report): string {
   const s = r.security;
   out.push('');
   out.push(`Security: ${s.recordsExposed} patients exposed, ${s.consentViolations} consent violations, ${s.doubleDispensations} double dispensations, ${s.auditGaps} audit gaps`);
+  out.push(`          ${s.breakGlassAccesses} break-glass accesses, ${s.abuseAlerts} abuse alerts, revocation lag p95 ${n(s.revocationLagMs.p95)} ms, exposure window p50 ${days(s.exposureWindowMs.p50)}`);
+  const iot = r.iot;
+  if (iot.devices > 0) {
+    out.push(`IoT: ${iot.devices} devices, ${iot.readingsGenerated} readings, ${iot.readingsDelivered} delivered, ${iot.readingsLost} lost, ${iot.readingsExfiltrated} exfiltrated; ${iot.alerts} alerts, latency p95 ${n(iot.alertLatencyMs.p95)} ms; ${iot.personalFieldsCrossed} personal-data fields crossed a border`);
+  }
+  const faults = Object.entries(r.faults);
+  if (faults.length > 0) {
+    out.push('');
+    out.push('Faults');
+    out.push(...table(faults.map(([id, f]) => [id, f.kind, f.target, `${f.windows} windows`, `active ${days(f.activeMs)} per replication`])));
+  }
+  if (r.thresholds !== undefined && r.thresholds.length > 0) {
+    out.push('');
+    out.push('Thresholds');
+    for (const t of r.thresholds) out.push(`  ${t.ok ? 'ok    ' : 'FAILED'}  ${t.expression}  (actual ${t.actual === null ? 'missing' : t.actual})`);
+  }
   return out.join('\n') + '\n';
 }
 
@@ -63,5 +80,5 @@ function table(rows: readonly string[][]): string[] {
 const n = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 const ciPct = (c: Ci95): string => (c === null ? '-' : `${(c[0] * 100).toFixed(2)}-${(c[1] * 100).toFixed(2)}%`);
-const days = (ms: number): string => (ms % 86_400_000 === 0 ? `${ms / 86_400_000} d` : `${(ms / 3_600_000).toFixed(1)} h`);
+const days = (ms: number): string => (ms > 0 && ms % 86_400_000 === 0 ? `${ms / 86_400_000} d` : ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${(ms / 1000).toFixed(1)} s`);
 const fmtRate = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(0));

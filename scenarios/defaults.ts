@@ -89,3 +89,14 @@ export const DEFAULT_OFFLINE_SPELL = '6h';
 export const DEFAULT_ALERTS_PER_DAY = 0.02;
 export const DEFAULT_ALERT_EMERGENCY_SHARE = 0.3;
 export const DEFAULT_REVOKE_SHARE = 0;
+
+/** Faults: parameters a fault kind takes when the scenario leaves them out. */
+export const DEFAULT_DEGRADED_FACTOR = 1;
+export const DEFAULT_DEGRADED_ERROR_RATE = 0;
+/** latencySpike: extra one-way latency on the link. */
+export const DEFAULT_EXTRA_LATENCY = '2s';
+/** breach: compromise -> detection, then detection -> containment. */
+export const DEFAULT_BREACH_DETECTION = 'lognormal(7d, 0.5)';
+export const DEFAULT_BREACH_CONTAINMENT = 'lognormal(1d, 0.5)';
+/** deviceCompromise: every device still on its default password is taken over. */
+export const DEFAULT_COMPROMISE_SHARE = 1;

@@ -21,8 +21,9 @@ export function installFaults(w: World, faults: readonly FaultSpec[], rep: Rando
     const windows = new FaultWindows();
     installed.push([f, windows]);
     const rng = rep.fork(`fault:${f.id}`);
-    const [on, off] = effect(w, f, rng);
-    w.sim.process(drive(w.sim, f.schedule, rng, windows, on, off), `fault:${f.id}`);
+    const [on, off] = effect(w, f, rng, windows);
+    // A breach's window is compromise to containment, which the breach itself tracks.
+    w.sim.process(drive(w.sim, f.schedule, rng, f.kind === 'breach' ? new FaultWindows() : windows, on, off), `fault:${f.id}`);
   }
   return {
     encode(now) {
@@ -39,7 +40,7 @@ export function matchNodes(w: World, pattern: string): ServiceNode[] {
   return w.nodes().filter((n) => re.test(n.id));
 }
 
-function effect(w: World, f: FaultSpec, rng: RandomStream): [() => void, () => void] {
+function effect(w: World, f: FaultSpec, rng: RandomStream, windows: FaultWindows): [() => void, () => void] {
   const t = f.target;
   const now = (): number => w.sim.now;
   switch (f.kind) {
@@ -79,7 +80,7 @@ function effect(w: World, f: FaultSpec, rng: RandomStream): [() => void, () => v
       // A breach lasts until detected and contained, not for the window's length.
       return [
         () => {
-          const start = now();
+          windows.open(now());
           for (const n of nodes) {
             n.health.compromised++;
             n.exposeResting(w.security);
@@ -88,7 +89,7 @@ function effect(w: World, f: FaultSpec, rng: RandomStream): [() => void, () => v
           w.security.exposureWindow.record(lasts);
           w.sim.timeout(lasts).onProcessed(() => {
             for (const n of nodes) n.health.compromised--;
-            void start;
+            windows.close(now());
           });
         },
         () => {},

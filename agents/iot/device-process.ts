@@ -1,9 +1,8 @@
 /**
- * One patient's devices abroad as a single process that wakes only at
- * connectivity changes, alert readings, the end of the stay and, while a
- * device-compromise fault may be active, every COMPROMISE_POLL_MS. Readings in
- * between are counted arithmetically. Per device, generated = delivered + lost
- * + pending, where pending (buffered at departure) goes home with the patient.
+ * One patient's devices abroad as one process, waking only at connectivity
+ * changes, alert readings, upload retries, the end of the stay and (if a compromise
+ * fault may strike) every COMPROMISE_POLL_MS; readings in between are counted, not
+ * simulated. Invariant: generated = delivered + lost + still buffered at departure.
  */
 import type { ProcessGenerator, RandomStream } from '../../engine/index.ts';
 import type { CohortSpec, DeviceKind, LinkSpec } from '../../scenarios/spec.ts';
@@ -21,6 +20,9 @@ import { fieldsPerReading } from './fields.ts';
 export const PLATFORM_PROCESSING_MS = 50;
 /** Longest sleep while a compromise fault could be active: compromise state is read at wake-ups only. */
 export const COMPROMISE_POLL_MS = 6 * 3_600_000;
+/** First retry after a failed batch while online; doubles per consecutive failure up to UPLOAD_RETRY_MAX_MS. */
+export const UPLOAD_RETRY_MS = 60_000;
+export const UPLOAD_RETRY_MAX_MS = 6 * 3_600_000;
 /** run(until) stops strictly before `until`: a stay cut by the run has its last wake-up this much earlier. */
 export const END_GUARD_MS = 1;
 /** Slack for float error when a wake-up falls exactly on a reading time. */
@@ -80,6 +82,8 @@ export function* deviceProcess(
   const upload = new Uploader(w, p, cohort, consent, rng);
   const seen: Alert[] = [];
   let nextAlert = 0;
+  let retryAt = Infinity;
+  let failures = 0;
   let t = start;
   readCompromise(w, p, states);
 
@@ -87,6 +91,7 @@ export function* deviceProcess(
     let next = Math.min(end, conn.nextChange);
     const a = alerts[nextAlert];
     if (a !== undefined && a.readingAt < next) next = a.readingAt;
+    if (retryAt < next) next = retryAt;
     if (poll && t + COMPROMISE_POLL_MS < next) next = t + COMPROMISE_POLL_MS;
     if (next > sim.now) yield next - sim.now;
     t = next;
@@ -110,7 +115,12 @@ export function* deviceProcess(
     if (!final) while (conn.nextChange <= t) conn.toggle();
 
     // Online during the spell just ended (streamed readings) or from now (the buffer on reconnect): one batch.
-    if ((wasOnline || conn.online) && pending > 0) upload.batch(t, states, seen);
+    retryAt = Infinity;
+    if ((wasOnline || conn.online) && pending > 0) {
+      failures = upload.batch(t, states, seen) ? 0 : failures + 1;
+      // The app retries with backoff while online; offline, the reconnect is the retry.
+      if (failures > 0 && conn.online) retryAt = t + Math.min(UPLOAD_RETRY_MS * 2 ** (failures - 1), UPLOAD_RETRY_MAX_MS);
+    }
     for (const s of states) overflow(w, s); // a failed batch stays buffered
     if (final) return; // what is still buffered goes home with the patient (not cross-border)
     readCompromise(w, p, states);
@@ -169,20 +179,21 @@ class Uploader {
     this.link = w.network.link(p.destination, p.home);
   }
 
-  batch(t: number, states: readonly DeviceState[], seen: Alert[]): void {
+  /** One batch of everything pending; true when it reached the platform. */
+  batch(t: number, states: readonly DeviceState[], seen: Alert[]): boolean {
     const { w, p, rng, link } = this;
     const net = w.network;
     const flow = w.flows.get('iotUpload');
     const health = net.healthIfAny(p.destination, p.home);
     flow.start();
     w.observer?.message?.({ t, patient: p.id, flow: 'iotUpload', step: 'upload', from: 'device', to: 'platformA', kind: 'request' });
-    // A failed batch is not retried at once: it stays buffered until the next wake-up.
+    // A failed batch stays buffered for the retry (or the next wake-up).
     const reason = health !== null && health.partitioned > 0 ? REASON.connection : net.lost(link, rng) ? REASON.timeout : null;
     if (reason !== null) {
       flow.failure(reason);
       w.observer?.message?.({ t, patient: p.id, flow: 'iotUpload', step: 'upload', from: 'device', to: 'platformA', kind: 'failure', reason });
       w.observer?.attempt?.({ flow: 'iotUpload', patient: p.id, startMs: t, endMs: t, reason, outcome: 'buffered' });
-      return;
+      return false;
     }
     const latency = net.delay(link, rng) + (health === null ? 0 : health.extraDelay(rng)) + rng.exponential(PLATFORM_PROCESSING_MS);
     flow.success(latency);
@@ -201,6 +212,7 @@ class Uploader {
       if (a.index >= a.device.deliveredFrom) this.alert(a, t + latency);
     }
     seen.length = 0;
+    return true;
   }
 
   private alert(a: Alert, deliveredAt: number): void {

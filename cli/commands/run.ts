@@ -1,14 +1,17 @@
 /**
- * `pitsim run <scenario>`: validate, run every replication, print the Report
- * (JSON with --json, a plain summary otherwise) and write it under --out.
- * With --json, stdout carries exactly one JSON document; progress goes to stderr.
+ * `pitsim run <scenario>`: validate (scenario and thresholds), run every
+ * replication, evaluate the thresholds, print the Report (JSON with --json, a
+ * plain summary otherwise) and write it under --out (JSON, CSV, Markdown,
+ * each atomically). With --json, stdout carries exactly one JSON document.
+ * Exit 99 when a threshold fails, 2 when the input is invalid.
  */
-import { join } from 'node:path';
+import { reportJson } from '../../reports/write-json.ts';
 import { textSummary } from '../../reports/text-summary.ts';
-import { writeFileAtomic } from '../atomic-write.ts';
+import { evaluateThresholds, parseThreshold, ThresholdError, type ReportWithThresholds, type Threshold } from '../../reports/thresholds.ts';
 import { EXIT } from '../exit-codes.ts';
 import { executeRun } from '../execute.ts';
 import type { Io } from '../io.ts';
+import { writeOutputs } from '../write-outputs.ts';
 import { loadOrExplain } from './load-or-explain.ts';
 
 export interface RunArgs {
@@ -26,18 +29,38 @@ export function runCommand(args: RunArgs, io: Io): number {
   if (args.seed !== undefined) sets.push(`seed=${args.seed}`);
   const spec = loadOrExplain(args.scenario, sets, io);
   if (typeof spec === 'number') return spec;
+  const thresholds = parseThresholds(args.scenario, spec.thresholds, io);
+  if (thresholds === null) return EXIT.invalid;
 
   io.err(`pitsim: ${spec.name}, ${spec.replications} replication${spec.replications === 1 ? '' : 's'}, seed ${spec.seed}\n`);
-  const report = executeRun(spec, {
+  const plain = executeRun(spec, {
     scenarioFile: args.scenario,
     onProgress: (p) => io.err(`  replication ${p.done}/${p.total} done, ${p.events} events, ${(p.wallMs / 1000).toFixed(1)} s\n`),
   });
-  const json = JSON.stringify(report, null, 2) + '\n';
+  const results = evaluateThresholds(plain, thresholds);
+  const report: ReportWithThresholds = results.length > 0 ? { ...plain, thresholds: results } : plain;
   if (args.out !== undefined) {
-    const path = join(args.out, 'report.json');
-    writeFileAtomic(path, json);
-    io.err(`wrote ${path}\n`);
+    for (const path of writeOutputs(args.out, report)) io.err(`wrote ${path}\n`);
   }
-  io.out(args.json ? json : textSummary(report));
-  return EXIT.ok;
+  io.out(args.json ? reportJson(report) : textSummary(report));
+  const failed = results.filter((r) => !r.ok);
+  for (const f of failed) io.err(`threshold failed: ${f.expression} (${f.message})\n`);
+  return failed.length > 0 ? EXIT.thresholds : EXIT.ok;
+}
+
+/** Parses every threshold up front so a typo fails before anything runs; null after printing the problems. */
+export function parseThresholds(file: string, expressions: readonly string[], io: Io): Threshold[] | null {
+  const out: Threshold[] = [];
+  let bad = 0;
+  expressions.forEach((e, i) => {
+    try {
+      out.push(parseThreshold(e));
+    } catch (err) {
+      if (!(err instanceof ThresholdError)) throw err;
+      bad++;
+      io.err(`${file}: thresholds[${i}]: ${err.message}${err.hint ? `; hint: ${err.hint}` : ''}\n`);
+    }
+  });
+  if (bad > 0) io.err(`${bad} bad threshold${bad === 1 ? '' : 's'} in ${file}; nothing was run.\n`);
+  return bad > 0 ? null : out;
 }

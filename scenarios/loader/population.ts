@@ -3,23 +3,19 @@
  * (country A) and destination (country B) as one declared country or a
  * weighted mix; a cohort whose only home is its only destination crosses no
  * border and is refused. Shares are probabilities; fallbacks are relative
- * weights. Cohort names are unique.
+ * weights. Cohort names are unique. `iot:` (devices, connectivity) is read in
+ * iot.ts; `revocations` is the share who withdraw consent during the stay.
  */
 import { isScalar } from 'yaml';
 import type { Distribution } from '../../engine/index.ts';
-import { parseDistribution, parseDuration } from '../../engine/index.ts';
+import { parseDistribution } from '../../engine/index.ts';
 import type { CohortSpec, WeightedChoice } from '../spec.ts';
 import {
   DEFAULT_AGE,
   DEFAULT_CONSENT,
   DEFAULT_EMERGENCY_PER_DAY,
-  DEFAULT_DEVICES,
   DEFAULT_FALLBACK,
   DEFAULT_REVOKE_SHARE,
-  DEFAULT_OFFLINE_SHARE,
-  DEFAULT_OFFLINE_SPELL,
-  DEFAULT_ALERTS_PER_DAY,
-  DEFAULT_ALERT_EMERGENCY_SHARE,
   DEFAULT_FEMALE,
   DEFAULT_IDENTITY,
   DEFAULT_PREVALENCE_SCALE,
@@ -28,6 +24,7 @@ import {
 } from '../defaults.ts';
 import { declaredCountry, type Context } from './context.ts';
 import { ageDistribution, durationDistribution } from './distributions.ts';
+import { readIot } from './iot.ts';
 import { isNull, type Entry, type Value } from './reader.ts';
 import { shares } from './shares.ts';
 
@@ -46,6 +43,8 @@ const COHORT_KEYS = [
   'refills',
   'emergencies',
   'fallback',
+  'iot',
+  'revocations',
 ];
 const REQUIRED = ['name', 'count', 'home', 'destination'];
 
@@ -113,26 +112,10 @@ function readCohort(ctx: Context, node: Value, path: string): { spec: CohortSpec
     refillShare: prob('refills', DEFAULT_REFILL_SHARE),
     emergencyPerDay: (perDay && r.number(perDay.value, perDay.path, { min: 0 }, 'visits per day of stay, a number >= 0')) ?? DEFAULT_EMERGENCY_PER_DAY,
     fallback: shares(r, get('fallback'), DEFAULT_FALLBACK, 'weight'),
-    iot: defaultIot(),
-    consentChanges: { revokeShare: DEFAULT_REVOKE_SHARE },
+    iot: readIot(ctx, get('iot')),
+    consentChanges: { revokeShare: prob('revocations', DEFAULT_REVOKE_SHARE) },
   };
   return { spec, nameNode: name?.value ?? node };
-}
-
-function defaultIot(): CohortSpec['iot'] {
-  const device = (d: { share: number; interval: string; bufferReadings: number; defaultPassword: number }) => ({
-    share: d.share,
-    intervalMs: parseDuration(d.interval),
-    bufferReadings: d.bufferReadings,
-    defaultPassword: d.defaultPassword,
-  });
-  return {
-    devices: { cgm: device(DEFAULT_DEVICES.cgm), bpMonitor: device(DEFAULT_DEVICES.bpMonitor), wearable: device(DEFAULT_DEVICES.wearable) },
-    offlineShare: DEFAULT_OFFLINE_SHARE,
-    offlineSpellMs: parseDuration(DEFAULT_OFFLINE_SPELL),
-    alertsPerDay: DEFAULT_ALERTS_PER_DAY,
-    alertEmergencyShare: DEFAULT_ALERT_EMERGENCY_SHARE,
-  };
 }
 
 /** One number for every data category, or a partial mapping per category. */

@@ -2,7 +2,8 @@
  * The top of a scenario: reads every section into a ScenarioSpec (not yet
  * frozen or key-sorted). Always returns a spec; when the Reader holds issues
  * the spec is made of placeholders and must be thrown away. The start date is
- * read first because the reference facts are taken as of it.
+ * read first because the reference facts are taken as of it; countries are
+ * read before faults, whose targets must name their nodes.
  */
 import { isMap } from 'yaml';
 import type { ScenarioSpec } from '../spec.ts';
@@ -10,12 +11,14 @@ import type { ReferenceData } from '../reference/types.ts';
 import { DEFAULT_REPLICATIONS, DEFAULT_SEED, DEFAULT_START_DATE } from '../defaults.ts';
 import type { Context } from './context.ts';
 import { countryEntries, readCountries } from './countries.ts';
+import { readFaults } from './faults.ts';
 import { readNetwork } from './network.ts';
 import { readPolicies, readProtocol } from './policies.ts';
 import { readPopulation } from './population.ts';
 import { describe, isNull, type Entry, type Reader, type Value } from './reader.ts';
+import { readThresholds } from './thresholds.ts';
 
-const TOP_KEYS = ['name', 'description', 'seed', 'duration', 'replications', 'start', 'countries', 'network', 'population', 'protocol', 'policies'];
+const TOP_KEYS = ['name', 'description', 'seed', 'duration', 'replications', 'start', 'countries', 'network', 'population', 'protocol', 'policies', 'faults', 'thresholds'];
 const REQUIRED = ['name', 'description', 'duration', 'countries', 'population'];
 
 export function readScenario(r: Reader, root: Value, ref: ReferenceData, source: string): ScenarioSpec {
@@ -43,6 +46,7 @@ export function readScenario(r: Reader, root: Value, ref: ReferenceData, source:
   const description = get('description');
   const seed = get('seed');
   const reps = get('replications');
+  const countrySpecs = readCountries(ctx, countries);
   return {
     name: (name && readName(r, name.value, name.path)) ?? '',
     description: (description && r.text(description.value, description.path, 'a text saying what the scenario asks')) ?? '',
@@ -51,13 +55,13 @@ export function readScenario(r: Reader, root: Value, ref: ReferenceData, source:
     durationMs: ctx.durationMs,
     replications: (reps && r.integer(reps.value, reps.path, 1)) ?? DEFAULT_REPLICATIONS,
     startDate: ctx.startDate,
-    countries: readCountries(ctx, countries),
+    countries: countrySpecs,
     network: readNetwork(ctx, get('network')),
     population: readPopulation(ctx, get('population')),
     protocol: readProtocol(ctx, get('protocol')),
     policies: readPolicies(ctx, get('policies')),
-    faults: [],
-    thresholds: [],
+    faults: readFaults(ctx, get('faults'), countrySpecs),
+    thresholds: readThresholds(ctx, get('thresholds')),
     reference: {
       countries: Object.fromEntries(countries.filter((c) => Object.hasOwn(ref.countries, c.key)).map((c) => [c.key, ref.countries[c.key]!])),
       catalogue: ref.catalogue,

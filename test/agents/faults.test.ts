@@ -12,7 +12,7 @@ import type { ScenarioSpec } from '../../scenarios/spec.ts';
 const H = 3_600_000;
 
 /** German tourists in France (what-if: DE as A, FR as B), busy enough that every hour sees attempts. */
-function scenario(extra: string, population = ''): ScenarioSpec {
+function scenario(extra: string, population = '', sets: readonly string[] = []): ScenarioSpec {
   return loadScenarioText(
     `
 name: fault-test
@@ -45,6 +45,7 @@ ${population}
 ${extra}
 `,
     'fault-test.yaml',
+    { sets },
   );
 }
 
@@ -83,7 +84,9 @@ describe('outage of NCP-FR 10:00-16:00', () => {
     expect(early.length).toBeGreaterThan(30);
     expect(late.length).toBeGreaterThan(30);
     expect(early.every((a) => a.reason === CONN)).toBe(true);
-    expect(late.every((a) => a.reason === null)).toBe(true);
+    // (some fail for their own reasons, e.g. German phenprocoumon is not dispensable in France)
+    expect(late.every((a) => a.reason !== CONN)).toBe(true);
+    expect(late.filter((a) => a.reason === null).length).toBeGreaterThan(30);
     expect(late.every((a) => a.endMs >= 16 * H)).toBe(true);
   });
 
@@ -108,7 +111,7 @@ describe('other fault kinds', () => {
     const failed = all.filter((a) => a.reason === 'InternalError');
     expect(failed.length).toBeGreaterThan(100);
     expect(failed.every((a) => a.endMs >= 10 * H && a.startMs < 16 * H)).toBe(true);
-    expect(all.filter((a) => a.startMs > 16 * H + 60_000).every((a) => a.reason === null)).toBe(true);
+    expect(all.filter((a) => a.startMs > 16 * H + 60_000 || a.endMs < 10 * H).some((a) => a.reason === 'InternalError')).toBe(false);
   });
 
   it('degraded latency x3 triples A-side service time in the window', () => {
@@ -192,5 +195,58 @@ describe('determinism with faults on', () => {
   it('the same seed gives the same result', () => {
     const spec = scenario(`${window}  - { kind: degraded, target: ncp.DE, mtbf: exp(6h), mttr: exp(1h), errorRate: 0.3 }\npolicies:\n  retries: { max: 2, backoff: 10s, factor: 2, jitter: 0.5 }\n`);
     expect(JSON.stringify(runReplication(spec, 0))).toBe(JSON.stringify(runReplication(spec, 0)));
+  });
+});
+
+describe('schedules', () => {
+  it('recurring windows open every period for their length', () => {
+    const r = runReplication(scenario(`faults:\n  - { id: nightly, kind: outage, target: ncp.DE, at: 2h, for: 1h, every: 12h }\n`), 0);
+    expect(r.faults['nightly']).toEqual({ kind: 'outage', target: 'ncp.DE', windows: 4, activeMs: 4 * H });
+    expect(r.nodes['ncp.DE']!.availability).toBeCloseTo(1 - 4 / 48, 9);
+  });
+
+  it('stochastic windows (MTBF/MTTR) come from the fault stream alone: adding another fault does not move them', () => {
+    const flaky = `  - { id: flaky, kind: degraded, target: ncp.DE, mtbf: exp(6h), mttr: exp(1h), factor: 2 }\n`;
+    const alone = runReplication(scenario(`faults:\n${flaky}`), 0).faults['flaky']!;
+    const withOther = runReplication(scenario(`faults:\n  - { kind: latencySpike, target: link DE-FR, at: 1h, for: 1h }\n${flaky}`), 0).faults['flaky']!;
+    expect(alone.windows).toBeGreaterThan(2);
+    expect(withOther).toEqual(alone);
+  });
+});
+
+describe('policies', () => {
+  it('a circuit breaker fails fast once A is unreachable, and closes again after the outage', () => {
+    const spec = scenario(`faults:\n  - { kind: outage, target: ncp.DE, at: 10h, for: 6h }\npolicies:\n  circuitBreaker: { failures: 3, open: 30min }\n`);
+    const { attempts: all } = attempts(spec);
+    const fast = all.filter((a) => a.reason === 'CIRCUIT_OPEN');
+    expect(fast.length).toBeGreaterThan(50);
+    expect(fast.every((a) => a.startMs >= 10 * H && a.startMs < 16 * H + 30 * 60_000)).toBe(true);
+    expect(all.filter((a) => a.startMs > 17 * H).every((a) => a.reason !== 'CIRCUIT_OPEN' && a.reason !== CONN)).toBe(true);
+  });
+
+  it('a Patient Summary cache at B serves repeat emergencies without a cross-border retrieval', () => {
+    const busy = ['population[0].emergencies=3'];
+    const none = runReplication(scenario('', '', busy), 0).flows.patientSummary;
+    const cached = runReplication(scenario(`policies:\n  cache: { ttl: 2d }\n`, '', busy), 0).flows.patientSummary;
+    expect(cached.outcomes['treatedWithCachedSummary']).toBeGreaterThan(100);
+    expect(cached.steps.xcpd!.count).toBeLessThan(none.steps.xcpd!.count);
+    expect(cached.steps.xcpd!.count + (cached.outcomes['treatedWithCachedSummary'] ?? 0)).toBe(cached.attempts);
+  });
+
+  it('abuse detection counts requests over the per-point-of-care threshold, and nothing when off', () => {
+    const on = runReplication(scenario(`policies:\n  abuseDetection: { perPatient: 100, perPointOfCare: 3, window: 1h }\n`), 0);
+    const off = runReplication(scenario(''), 0);
+    expect(on.security.abuseAlerts).toBeGreaterThan(0);
+    expect(off.security.abuseAlerts).toBe(0);
+    // detection observes; it never changes what happens
+    expect(on.flows.ePrescription.succeeded).toBe(off.flows.ePrescription.succeeded);
+  });
+
+  it('end-to-end encryption costs time per message', () => {
+    const plain = runReplication(scenario(''), 0).flows.ePrescription.steps.xcpd!.latency;
+    const e2e = runReplication(scenario(`policies:\n  encryption: { endToEnd: true, costPerMessage: 20ms }\n`), 0).flows.ePrescription.steps.xcpd!.latency;
+    const extra = e2e.sum / e2e.count - plain.sum / plain.count;
+    expect(extra).toBeGreaterThan(39);
+    expect(extra).toBeLessThan(41);
   });
 });

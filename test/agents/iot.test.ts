@@ -99,6 +99,8 @@ function run(spec: ScenarioSpec, patients: readonly Patient[], before?: (w: Worl
 }
 
 const cgmOnly = { cgm: { share: 1, intervalMs: 5 * MIN, bufferReadings: 100 } };
+/** Only its kind and target matter to the device process (the loader does not read faults yet). */
+const cgmFault = { id: 'cgm-hack', kind: 'deviceCompromise', target: { kind: 'devices', device: 'cgm' } } as unknown as FaultSpec;
 
 describe('which devices a patient carries', () => {
   it('CGM for diabetics, BP monitor for hypertensives, wearable for anyone; always three draws', () => {
@@ -203,6 +205,26 @@ describe('readings, buffer and upload (known answers)', () => {
     expect(w.flows.get('iotUpload').encode().failureReasons).toEqual({ ERROR_GENERIC_CONNECTION_NOT_POSSIBLE: 1 });
   });
 
+  it('a failed batch while online is retried with doubling backoff until the link heals', () => {
+    // A compromise fault on the kind makes the process poll every 6 h; no compromise is active.
+    const spec = makeSpec({ devices: { cgm: { share: 1, defaultPassword: 1 } }, faults: [cgmFault] });
+    const { w } = run(spec, [patient({ arrivalMs: 0 })], (w) => {
+      const h = w.link('ES', 'PT');
+      h.partitioned++;
+      w.sim.process(
+        (function* () {
+          yield 7 * H;
+          h.partitioned--;
+        })(),
+      );
+    });
+    const f = w.flows.get('iotUpload');
+    // Fails at 6 h, then +1, +2, +4, +8, +16 min; succeeds at +32 min (7 h 03), after the heal.
+    expect(f.encode().failureReasons).toEqual({ ERROR_GENERIC_CONNECTION_NOT_POSSIBLE: 6 });
+    expect(w.iot.readingsDelivered).toBe(288);
+    expect(w.iot.readingsLost).toBe(0);
+  });
+
   it('intermittent connectivity: generated = delivered + lost + what is still buffered at departure', () => {
     const spec = makeSpec({ count: 300, devices: { cgm: { share: 1, bufferReadings: 50 }, wearable: { share: 1, intervalMs: 15 * MIN, bufferReadings: 20 } }, iot: { offlineShare: 0.4, offlineSpellMs: 6 * H } });
     const patients = generatePopulation(spec, RandomStream.root(1).fork('rep:0'));
@@ -268,7 +290,6 @@ describe('device compromise', () => {
   });
 
   it('a compromise window mid-stay is seen through polling when a scenario fault targets the kind', () => {
-    const fault = { id: 'cgm-hack', kind: 'deviceCompromise', target: { kind: 'devices', device: 'cgm' } } as unknown as FaultSpec;
     const window = (w: World): void => {
       w.sim.process(
         (function* () {
@@ -280,7 +301,7 @@ describe('device compromise', () => {
       );
     };
     const p = patient({ arrivalMs: 0, stayMs: 5 * DAY });
-    const polled = run(makeSpec({ devices: { cgm: { share: 1, defaultPassword: 1 } }, faults: [fault] }), [p], window);
+    const polled = run(makeSpec({ devices: { cgm: { share: 1, defaultPassword: 1 } }, faults: [cgmFault] }), [p], window);
     // Wakes every 6 h from arrival: the window [48 h, 72 h) covers readings in (48 h, 72 h], 288 of them.
     expect(COMPROMISE_POLL_MS).toBe(6 * H);
     expect(polled.w.iot.readingsExfiltrated).toBe(288);

@@ -39,18 +39,19 @@ describe('pitsim run', () => {
     const a = await runJson([scenario, ...small]);
     const b = await runJson([scenario, ...small]);
     expect(a.code).toBe(0);
-    expect(Object.keys(a.report)).toEqual(['meta', 'run', 'flows', 'nodes', 'security', 'iot']);
+    expect(Object.keys(a.report)).toEqual(['meta', 'run', 'flows', 'nodes', 'security', 'iot', 'faults']);
     expect(Object.keys(a.report['flows'] as object)).toEqual(['patientSummary', 'ePrescription', 'eDispensation', 'iotUpload', 'consentChange']);
     expect(withoutRun(a.report)).toBe(withoutRun(b.report));
     const c = await runJson([scenario, ...small, '--seed', '99']);
     expect(withoutRun(c.report)).not.toBe(withoutRun(a.report));
   });
 
-  it('--out writes report.json atomically (no temp file left)', async () => {
+  it('--out writes the JSON, Markdown and CSV reports atomically (no temp file left)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pitsim-out-'));
     const io = capture();
     expect(await main(['run', scenario, ...small, '--out', dir], io)).toBe(0);
-    expect(readdirSync(dir)).toEqual(['report.json']);
+    expect(readdirSync(dir).sort()).toEqual(['csv', 'report.json', 'report.md']);
+    expect(readdirSync(join(dir, 'csv')).sort()).toContain('flows.csv');
     expect((JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { meta: { scenario: string } }).meta.scenario).toBe('fi-ee-eprescription');
     expect(io.stdout).toContain('Flows');
   });
@@ -67,6 +68,29 @@ describe('pitsim run', () => {
       expect(io.stderr).toContain('did you mean `replications`?');
     }
     expect(readdirSync(dir)).toEqual(['bad.yaml']);
+  });
+
+  it('thresholds set the exit code: 99 when one fails (and says which), 0 when all pass', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pitsim-thr-'));
+    const base = readFileSync(scenario, 'utf8').replace('count: 4000', 'count: 300').replace('replications: 10', 'replications: 2');
+    const pass = join(dir, 'pass.yaml');
+    const fail = join(dir, 'fail.yaml');
+    writeFileSync(pass, `${base}\nthresholds:\n  - flows.ePrescription.latencyMs.p95 < 60000\n  - security.recordsExposed == 0\n`);
+    writeFileSync(fail, `${base}\nthresholds:\n  - flows.ePrescription.latencyMs.p95 < 60000\n  - flows.ePrescription.successRate > 0.999\n`);
+    const ok = capture();
+    expect(await main(['run', pass, '--json'], ok)).toBe(0);
+    expect((JSON.parse(ok.stdout) as { thresholds: { ok: boolean }[] }).thresholds.map((t) => t.ok)).toEqual([true, true]);
+    const bad = capture();
+    expect(await main(['run', fail], bad)).toBe(99);
+    expect(bad.stderr).toContain('threshold failed: ');
+    expect(bad.stderr).toContain('flows.ePrescription.successRate > 0.999');
+    expect(bad.stdout).toMatch(/FAILED\s+flows\.ePrescription\.successRate > 0\.999/);
+    const typo = join(dir, 'typo.yaml');
+    writeFileSync(typo, `${base}\nthresholds:\n  - flows.ePrescription.latencyMs.p96 < 5000\n`);
+    const t = capture();
+    expect(await main(['run', typo], t)).toBe(2);
+    expect(t.stderr).toContain('thresholds[0]');
+    expect(t.stdout).toBe('');
   });
 
   it('validate prints what a good scenario would run', async () => {
