@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { compareCommand } from './commands/compare.ts';
+import { demoCommand } from './commands/demo.ts';
 import { runCommand } from './commands/run.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -29,9 +30,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('-s, --seed <n>', 'root seed (overrides the scenario)', integer)
     .option('--set <key.path=value>', 'override any scenario key (repeatable)', collect, [] as string[])
     .option('--json', 'print the Report as JSON on stdout (progress stays on stderr)', false)
-    .option('-o, --out <dir>', 'also write the Report into this folder (atomically)')
-    .action((scenario: string, opts: { replications?: number; seed?: number; set: string[]; json: boolean; out?: string }) => {
-      code = runCommand({ scenario, ...opts }, io);
+    .option('-o, --out <dir>', 'also write report.json, report.md and csv/ into this folder (each atomically)')
+    .option('-w, --workers <n>', 'worker threads (default: available cores)', positiveInt)
+    .option('--no-tui', 'plain progress lines on stderr and the summary on stdout, even in a terminal')
+    .action(async (scenario: string, opts: { replications?: number; seed?: number; set: string[]; json: boolean; out?: string; workers?: number; tui: boolean }) => {
+      code = await runCommand({ scenario, ...opts }, io);
     });
 
   program
@@ -41,6 +44,19 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--set <key.path=value>', 'override any scenario key (repeatable)', collect, [] as string[])
     .action((scenario: string, opts: { set: string[] }) => {
       code = validateCommand(scenario, opts.set, io);
+    });
+
+  program
+    .command('demo')
+    .description("follow one patient's journey hop by hop, narrated (teaching mode)")
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--patient <id>', 'the patient to follow (default: the first whose request reaches country A)')
+    .option('--speed <x>', 'replay speed factor (1 = one message about every second)', positiveNumber)
+    .option('--script', 'print the narration as plain text lines (for slides), no animation', false)
+    .option('-s, --seed <n>', 'root seed (overrides the scenario)', integer)
+    .option('--set <key.path=value>', 'override any scenario key (repeatable)', collect, [] as string[])
+    .action(async (scenario: string, opts: { patient?: string; speed?: number; script: boolean; seed?: number; set: string[] }) => {
+      code = await demoCommand({ scenario, ...opts }, io);
     });
 
   program
@@ -88,6 +104,12 @@ function collect(value: string, previous: string[]): string[] {
 function integer(value: string): number {
   if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
   return Number(value);
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && Number.isFinite(n))) throw new InvalidArgumentError('expected a number > 0');
+  return n;
 }
 
 function positiveInt(value: string): number {

@@ -55,8 +55,8 @@ function figure(replications: number, from: Mark): ThroughputFigure {
   return { replications, seconds, perSec: replications / seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
-/** ~0.25 s a replication here: 20 of them take ~5 s on one worker, ~3 s on two. */
-export async function benchParallel(file = 'scenarios/fi-ee-eprescription.yaml', replications = 20): Promise<ParallelBench> {
+/** ~0.1 s a replication on a quiet 2-core host: 48 take ~5 s on one worker, ~3 s on two. */
+export async function benchParallel(file = 'scenarios/fi-ee-eprescription.yaml', replications = 48): Promise<ParallelBench> {
   const spec = loadScenario(`${root}${file}`, { sets: [`replications=${replications}`] });
   let t0 = mark();
   for (let i = 0; i < replications; i++) runReplication(spec, i);

@@ -12,6 +12,8 @@ import { EXIT } from '../exit-codes.ts';
 import { executeRun } from '../execute.ts';
 import type { Io } from '../io.ts';
 import { writeOutputs } from '../write-outputs.ts';
+import { runWithDashboard } from '../run-with-ui.ts';
+import { tuiWanted } from '../tui-mode.ts';
 import { loadOrExplain } from './load-or-explain.ts';
 
 export interface RunArgs {
@@ -21,9 +23,12 @@ export interface RunArgs {
   set: readonly string[];
   json: boolean;
   out?: string;
+  workers?: number;
+  /** false with --no-tui */
+  tui?: boolean;
 }
 
-export function runCommand(args: RunArgs, io: Io): number {
+export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const sets = [...args.set];
   if (args.replications !== undefined) sets.push(`replications=${args.replications}`);
   if (args.seed !== undefined) sets.push(`seed=${args.seed}`);
@@ -31,14 +36,35 @@ export function runCommand(args: RunArgs, io: Io): number {
   if (typeof spec === 'number') return spec;
   const thresholds = parseThresholds(args.scenario, spec.thresholds, io);
   if (thresholds === null) return EXIT.invalid;
+  const decide = (plain: ReportWithThresholds): ReportWithThresholds => {
+    const results = evaluateThresholds(plain, thresholds);
+    return results.length > 0 ? { ...plain, thresholds: results } : plain;
+  };
+
+  if (tuiWanted({ stdoutIsTty: process.stdout.isTTY, env: process.env, json: args.json, noTui: args.tui === false })) {
+    const { report, partial } = await runWithDashboard(
+      spec,
+      {
+        scenarioFile: args.scenario,
+        ...(args.workers === undefined ? {} : { workers: args.workers }),
+        finalize: (plain) => {
+          const report = decide(plain);
+          return { report, files: args.out === undefined ? [] : writeOutputs(args.out, report) };
+        },
+      },
+      io,
+    );
+    if (partial) return EXIT.interrupted;
+    return report.thresholds?.some((t) => !t.ok) === true ? EXIT.thresholds : EXIT.ok;
+  }
 
   io.err(`pitsim: ${spec.name}, ${spec.replications} replication${spec.replications === 1 ? '' : 's'}, seed ${spec.seed}\n`);
   const plain = executeRun(spec, {
     scenarioFile: args.scenario,
     onProgress: (p) => io.err(`  replication ${p.done}/${p.total} done, ${p.events} events, ${(p.wallMs / 1000).toFixed(1)} s\n`),
   });
-  const results = evaluateThresholds(plain, thresholds);
-  const report: ReportWithThresholds = results.length > 0 ? { ...plain, thresholds: results } : plain;
+  const report = decide(plain);
+  const results = report.thresholds ?? [];
   if (args.out !== undefined) {
     for (const path of writeOutputs(args.out, report)) io.err(`wrote ${path}\n`);
   }

@@ -80,7 +80,7 @@ const SHORT: Readonly<Record<string, string>> = {
   xcpd: 'XCPD',
   trc: 'TRC',
   xcaQuery: 'XCA query',
-  xcaRetrieve: 'XCA retrieve',
+  xcaRetrieve: 'retrieve',
   translate: 'translate',
   xdrSubmit: 'XDR',
   upload: 'upload',

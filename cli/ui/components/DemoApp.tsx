@@ -104,7 +104,7 @@ export function DemoApp({ story, times, clock, speed, paused = false, columns, r
   const clockT = current?.t ?? first?.t ?? 0;
   const pointOfCare = (current ?? first)?.flow === 'patientSummary' ? 'Hospital' : 'Pharmacy';
   const text = ended
-    ? 'The end of this patient\'s story. r restart, q quit.'
+    ? `${current === undefined ? '' : narrate(current, story.patient) + '  '}(the end of this story: r restart, q quit)`
     : current === undefined
       ? `${patientLine(story.patient)}. The story starts in a moment; space pauses, → steps one message.`
       : narrate(current, story.patient);
@@ -123,7 +123,7 @@ export function DemoApp({ story, times, clock, speed, paused = false, columns, r
       />
       <Text> </Text>
       <Lanes entries={entries} home={p.home} destination={p.destination} pointOfCare={pointOfCare} width={columns} rows={rows} progress={progress} />
-      <Narration text={text} failure={!ended && current?.kind === 'failure'} width={columns} />
+      <Narration text={text} failure={current?.kind === 'failure'} width={columns} />
       <Legend iot={story.messages.some((m) => m.flow === 'iotUpload')} />
     </Box>
   );
