@@ -92,9 +92,20 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.invalid;
-    throw err;
+    return explain(err, io);
   }
   return code;
+}
+
+/** A failure nothing below handled: one clear message (and its hint), exit 1; the stack only for what looks like a bug. */
+function explain(err: unknown, io: Io): number {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const hint = (e as { hint?: unknown }).hint;
+  const typed = typeof (e as { code?: unknown }).code === 'string';
+  io.err(`pitsim: ${e.message}\n`);
+  if (typeof hint === 'string' && hint !== '') io.err(`  hint: ${hint}\n`);
+  if (!typed && e.stack !== undefined) io.err(`${e.stack}\n`);
+  return EXIT.internal;
 }
 
 function collect(value: string, previous: string[]): string[] {

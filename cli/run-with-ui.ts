@@ -8,19 +8,16 @@
  */
 import { availableParallelism } from 'node:os';
 import { runPool } from '../engine/pool.ts';
-import { GENERIC_SUBSTITUTION_SHARE, HOME_REDISPENSE_SHARE } from '../agents/behaviour.ts';
 import type { ReplicationProgressMessage, ReplicationTask } from '../agents/replication-worker.ts';
 import type { ReplicationResult } from '../agents/result.ts';
-import { aggregate } from '../reports/aggregate.ts';
-import type { Report, RunInfo } from '../reports/report.ts';
+import type { Report } from '../reports/report.ts';
 import { evaluateThresholds, type ReportWithThresholds } from '../reports/thresholds.ts';
 import type { ScenarioSpec } from '../scenarios/spec.ts';
-import { specHash } from './execute.ts';
+import { buildReport, runInfo } from './execute.ts';
 import type { Io } from './io.ts';
-import { describeReplication, REPLICATION_WORKER } from './run-replications.ts';
+import { describeReplication, REPLICATION_RESOURCE_LIMITS, REPLICATION_WORKER } from './run-replications.ts';
 import { colorAllowed } from './tui-mode.ts';
 import type { DashboardState, FaultLane, RunHeader, WorkerLine } from './ui/dashboard-state.ts';
-import { VERSION } from './version.ts';
 
 /** What the caller does with the finished Report before the final screen: thresholds, files. */
 export interface Finalized {
@@ -123,6 +120,7 @@ export async function runWithDashboard(spec: ScenarioSpec, options: DashboardRun
       tasks,
       workers,
       signal: abort.signal,
+      resourceLimits: REPLICATION_RESOURCE_LIMITS,
       describeTask: (t) => describeReplication(spec, t.index),
       onProgress: (m, index) => {
         const p = m as ReplicationProgressMessage;
@@ -135,7 +133,7 @@ export async function runWithDashboard(spec: ScenarioSpec, options: DashboardRun
         finished.set(index, result);
         doneEvents += result.events;
         const wallMs = performance.now() - t0;
-        partialReport = buildReport(spec, [...finished.values()], runInfo(options.scenarioFile, workers, startedAt, wallMs, doneEvents, finished.size < spec.replications, finished.size));
+        partialReport = buildReport(spec, [...finished.values()], runInfo(options.scenarioFile, workers, startedAt, wallMs, [...finished.values()], finished.size < spec.replications));
         push();
       },
     });
@@ -144,7 +142,7 @@ export async function runWithDashboard(spec: ScenarioSpec, options: DashboardRun
     const wallMs = performance.now() - t0;
     const events = results.reduce((s, r) => s + r.events, 0);
     const partial = outcome.aborted;
-    const report = buildReport(spec, results, runInfo(options.scenarioFile, workers, startedAt, wallMs, events, partial, results.length));
+    const report = buildReport(spec, results, runInfo(options.scenarioFile, workers, startedAt, wallMs, results, partial));
     const done = options.finalize === undefined ? defaultFinalize(spec, report) : await options.finalize(report, partial);
     await dashboard.finish(done.report, done.files);
     if (partial) io.err(`pitsim: stopped after ${results.length} of ${spec.replications} replications; the report is marked partial\n`);
@@ -163,39 +161,6 @@ function defaultFinalize(spec: ScenarioSpec, report: Report): Finalized {
   return { report: thresholds.length > 0 ? { ...report, thresholds } : report, files: [] };
 }
 
-function runInfo(scenarioFile: string, workers: number, startedAt: Date, wallMs: number, events: number, partial: boolean, replicationsDone: number): RunInfo {
-  return {
-    scenarioFile,
-    workers,
-    startedAt: startedAt.toISOString(),
-    wallMs: Math.round(wallMs),
-    events,
-    eventsPerSec: wallMs > 0 ? Math.round(events / (wallMs / 1000)) : 0,
-    partial,
-    replicationsDone,
-  };
-}
-
-/** The Report of some replications, with the same meta as cli/execute.ts executeRun. */
-export function buildReport(spec: ScenarioSpec, results: readonly ReplicationResult[], run: RunInfo): Report {
-  return aggregate(
-    {
-      scenario: spec.name,
-      description: spec.description,
-      seed: spec.seed,
-      durationMs: spec.durationMs,
-      startDate: spec.startDate,
-      version: VERSION,
-      deterministic: true,
-      specHash: specHash(spec),
-      policies: spec.policies,
-      faultSpecs: spec.faults,
-      assumptions: { homeRedispenseShare: HOME_REDISPENSE_SHARE, genericSubstitutionShare: GENERIC_SUBSTITUTION_SHARE },
-    },
-    run,
-    results,
-  );
-}
 
 /** Most windows drawn per recurring fault (the timeline has far fewer cells anyway). */
 const MAX_WINDOWS = 1000;

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { KernelError } from './errors.ts';
 
@@ -34,7 +34,7 @@ export interface PoolOptions<TTask extends object, TResult> {
   readonly workers: number;
   /** Called in completion order; `done` counts completed tasks. */
   onResult?(index: number, result: TResult, done: number, total: number): void;
-  /** Whatever a running task posts on its port; never called after that task's result. */
+  /** Whatever a task posts on its port, in order; all it posted before returning comes before its onResult, nothing after. */
   onProgress?(message: unknown, index: number): void;
   /** Abort: stop dispatching, terminate in-flight tasks, resolve with what completed. */
   readonly signal?: AbortSignal;
@@ -42,6 +42,8 @@ export interface PoolOptions<TTask extends object, TResult> {
   describeTask?(task: TTask, index: number): string;
   /** Worker execArgv; default: the parent's, plus tsx when the worker file is TypeScript. */
   readonly execArgv?: readonly string[];
+  /** Per-worker V8 heap limits (V8 flags in execArgv are process-wide, these are not). */
+  readonly resourceLimits?: ResourceLimits;
 }
 
 export interface PoolOutcome<TResult> {
@@ -58,7 +60,7 @@ export class ReplicationFailedError extends KernelError {
     readonly index: number,
     /** describeTask's text, or `task <index>`. */
     readonly task: string,
-    /** 'threw': the task failed and said why; 'died': the thread ended without answering. */
+    /** 'threw': the task failed and said why; 'died': no answer (thread died, or the module did not load). */
     readonly kind: 'threw' | 'died',
     readonly reason: WorkerErrorData,
   ) {
@@ -66,7 +68,7 @@ export class ReplicationFailedError extends KernelError {
       `${task} failed: ${kind === 'threw' ? 'it threw' : 'its worker thread died'}: ${reason.message}`,
       kind === 'threw'
         ? 'a task is a pure function of its data: rerun this one alone on the main thread to debug it (the worker stack is in .reason.stack)'
-        : 'a worker dies on process.exit, an uncaught asynchronous error or out of memory; rerun this task alone to see which',
+        : 'a worker ends without answering on process.exit, an uncaught asynchronous error, out of memory, or when its module cannot be loaded (check workerFile and its default export); rerun this task alone to see which',
     );
     this.name = 'ReplicationFailedError';
   }
@@ -96,6 +98,7 @@ export async function runPool<TTask extends object, TResult>(options: PoolOption
     maxThreads: threads,
     concurrentTasksPerWorker: 1,
     execArgv: [...(options.execArgv ?? defaultExecArgv(file))],
+    ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
   });
   const describe = (i: number): string => options.describeTask?.(tasks[i]!, i) ?? `task ${i}`;
   const ports = new Set<MessagePort>();
@@ -132,7 +135,13 @@ export async function runPool<TTask extends object, TResult>(options: PoolOption
           .then(
             (reply) => {
               if (settled) return;
-              if (reply.ok) {
+              // The result came on piscina's port; progress posted before it may still be
+              // queued on ours (no order across ports): deliver it first.
+              for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) options.onProgress?.(m.message, i);
+              if (typeof reply !== 'object' || reply === null || typeof reply.ok !== 'boolean') {
+                const got = { name: 'TypeError', message: `the worker returned ${JSON.stringify(reply) ?? String(reply)}, not { ok, result } or { ok, error }` };
+                fail(new ReplicationFailedError(i, describe(i), 'threw', got));
+              } else if (reply.ok) {
                 results[i] = reply.result;
                 completed++;
                 options.onResult?.(i, reply.result, completed, total);

@@ -6,6 +6,7 @@
  */
 import type { Distribution } from '../engine/index.ts';
 import type { Catalogue, CountryFacts, DispensingRules, ServiceName } from './reference/types.ts';
+import type { AdapterSpec } from './adapter-spec.ts';
 
 export type CountryCode = string;
 
@@ -288,6 +289,8 @@ export interface ScenarioSpec {
   readonly faults: readonly FaultSpec[];
   /** k6-style threshold expressions over the Report (`flows.ePrescription.latencyMs.p95 < 5000`). */
   readonly thresholds: readonly string[];
+  /** Nodes bound to real FHIR endpoints for `pitsim load`, by node id or pattern (absent when none). */
+  readonly adapters?: Readonly<Record<string, AdapterSpec>>;
   /** The facts the run used, copied in so the spec is self-contained. */
   readonly reference: {
     readonly countries: Readonly<Record<CountryCode, CountryFacts>>;

@@ -285,3 +285,47 @@ export function generatePopulation(spec: ScenarioSpec, rep: RandomStream): Patie
   }
   return out;
 }
+
+/**
+ * The population of one replication, drawn lazily: arrival times first (one
+ * keyed draw each, in typed arrays), whole patients only when they arrive.
+ * A patient drawn here equals its entry in generatePopulation.
+ */
+export class PopulationSampler {
+  private readonly plans: CohortPlan[];
+
+  constructor(readonly spec: ScenarioSpec, rep: RandomStream) {
+    this.plans = spec.population.map((_, c) => planCohort(spec, c, rep));
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const p of this.plans) n += p.cohort.count;
+    return n;
+  }
+
+  /** Every patient's (cohort, index) sorted by arrival time, ties by cohort then index. */
+  arrivalOrder(): { readonly cohort: Uint16Array; readonly index: Uint32Array; readonly arrivalMs: Float64Array } {
+    const n = this.size;
+    const cohortOf = new Uint16Array(n);
+    const indexOf = new Uint32Array(n);
+    const at = new Float64Array(n);
+    let k = 0;
+    this.plans.forEach((plan, c) => {
+      for (let i = 0; i < plan.cohort.count; i++, k++) {
+        const a = quantile(plan.cohort.arrival, plan.draws.at(i).u(SLOT.arrival));
+        cohortOf[k] = c;
+        indexOf[k] = i;
+        at[k] = a > 0 ? a : 0;
+      }
+    });
+    const order = new Uint32Array(n);
+    for (let j = 0; j < n; j++) order[j] = j;
+    order.sort((x, y) => at[x]! - at[y]! || cohortOf[x]! - cohortOf[y]! || indexOf[x]! - indexOf[y]!);
+    return { cohort: Uint16Array.from(order, (j) => cohortOf[j]!), index: Uint32Array.from(order, (j) => indexOf[j]!), arrivalMs: Float64Array.from(order, (j) => at[j]!) };
+  }
+
+  patient(cohortIndex: number, index: number): Patient {
+    return drawPatient(this.plans[cohortIndex]!, index);
+  }
+}

@@ -5,6 +5,6 @@
  * patients may import generate.ts directly.
  */
 export { IDENTITY_MEANS, type Patient, type Prescription, type Sex } from './patient.ts';
-export { generatePatient, generatePopulation, patientStream, conditionProbability, CHILD_PREVALENCE_FACTOR, MAX_AGE } from './generate.ts';
+export { generatePatient, generatePopulation, PopulationSampler, patientStream, conditionProbability, CHILD_PREVALENCE_FACTOR, MAX_AGE } from './generate.ts';
 export { demographics, DemographicsGenerator, type Demographics, type Address } from './demographics.ts';
 export { nationalId, ehicNumber, isValidHetu } from './identifiers.ts';

@@ -1,12 +1,15 @@
 /**
- * `npm run bench`: prints kernel throughput, one line per model, or one JSON
- * object with --json. Each figure is the best of 3 runs after a warm-up.
- * Figures only; nothing here asserts a time.
+ * `npm run bench`: prints throughput figures, one line per model, or one JSON
+ * object with --json. Kernel models are the best of 3 runs after a warm-up;
+ * the domain, parallel and memory figures are single runs. `--quick` skips
+ * the slow parallel and memory figures. Figures only; nothing asserts a time.
  */
 import { runHold, runMmc, type HoldResult, type MmcResult } from './kernel-models.ts';
+import { benchParallel, peakRss } from './parallel.ts';
 import { runScenarioBench } from './scenario-model.ts';
 
 const json = process.argv.includes('--json');
+const quick = process.argv.includes('--quick');
 const runs = 3;
 
 function best<T extends { seconds: number }>(f: () => T): T {
@@ -23,6 +26,9 @@ runMmc(50_000);
 const hold: HoldResult = best(() => runHold(1000, 2000));
 const mmc: MmcResult = best(() => runMmc(500_000));
 const peak = runScenarioBench('scenarios/eu-summer-peak.yaml');
+const parallel = quick ? null : await benchParallel();
+const rss1 = quick ? null : await peakRss(1);
+const rss10 = quick ? null : await peakRss(10);
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 if (json) {
@@ -31,11 +37,29 @@ if (json) {
       hold: { events: hold.events, seconds: r3(hold.seconds), eventsPerSec: Math.round(hold.eventsPerSec) },
       mmc: { customers: mmc.customers, seconds: r3(mmc.seconds), customersPerSec: Math.round(mmc.customersPerSec), meanWait: r3(mmc.meanWait) },
       euSummerPeak: { patients: peak.patients, events: peak.events, seconds: r3(peak.seconds), eventsPerSec: Math.round(peak.eventsPerSec) },
+      ...(parallel === null
+        ? {}
+        : {
+            parallel: {
+              scenario: parallel.scenario,
+              workers1: { replications: parallel.workers1.replications, seconds: r3(parallel.workers1.seconds), perSec: r3(parallel.workers1.perSec) },
+              workers2: { replications: parallel.workers2.replications, seconds: r3(parallel.workers2.seconds), perSec: r3(parallel.workers2.perSec) },
+              speedup: r3(parallel.speedup),
+            },
+          }),
+      ...(rss1 === null || rss10 === null ? {} : { peakRss: { x1Mb: Math.round(rss1.peakRssMb), x10Mb: Math.round(rss10.peakRssMb), ratio: r3(rss10.peakRssMb / rss1.peakRssMb) } }),
     }),
   );
 } else {
   const m = (x: number): string => `${(x / 1e6).toFixed(2)} M`;
-  console.log(`hold  1000 procs x 2000 exp(1) holds: ${hold.events} events in ${hold.seconds.toFixed(3)} s = ${m(hold.eventsPerSec)} events/s`);
-  console.log(`mmc   M/M/4 lambda 3.6 mu 1:        ${mmc.customers} customers in ${mmc.seconds.toFixed(3)} s = ${m(mmc.customersPerSec)} customers/s, mean wait ${mmc.meanWait.toFixed(4)} (Erlang C 1.9694)`);
-  console.log(`peak  ${peak.scenario}, 1 replication:  ${peak.patients} patients, ${peak.events} events in ${peak.seconds.toFixed(3)} s = ${m(peak.eventsPerSec)} events/s`);
+  console.log(`hold      1000 procs x 2000 exp(1) holds: ${hold.events} events in ${hold.seconds.toFixed(3)} s = ${m(hold.eventsPerSec)} events/s`);
+  console.log(`mmc       M/M/4 lambda 3.6 mu 1: ${mmc.customers} customers in ${mmc.seconds.toFixed(3)} s = ${m(mmc.customersPerSec)} customers/s, mean wait ${mmc.meanWait.toFixed(4)} (Erlang C 1.9694)`);
+  console.log(`peak      ${peak.scenario}, 1 replication: ${peak.patients} patients, ${peak.events} events in ${peak.seconds.toFixed(3)} s = ${m(peak.eventsPerSec)} events/s`);
+  if (parallel !== null) {
+    const f = (x: { replications: number; seconds: number; perSec: number }): string => `${x.replications} in ${x.seconds.toFixed(2)} s = ${x.perSec.toFixed(2)}/s`;
+    console.log(`parallel  ${parallel.scenario}: 1 worker ${f(parallel.workers1)}; 2 workers ${f(parallel.workers2)}; speedup ${parallel.speedup.toFixed(2)}x`);
+  }
+  if (rss1 !== null && rss10 !== null) {
+    console.log(`memory    eu-summer-peak peak RSS: 1x population ${rss1.peakRssMb.toFixed(0)} MB, 10x ${rss10.peakRssMb.toFixed(0)} MB, ratio ${(rss10.peakRssMb / rss1.peakRssMb).toFixed(2)}x`);
+  }
 }

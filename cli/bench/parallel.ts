@@ -1,8 +1,9 @@
 /**
  * Parallel benchmarks, figures only (nothing asserts a time): replications/s
  * of fi-ee-eprescription in-thread, on the pool with 1 and with 2 workers
- * (each run includes pool start-up, as a real run does); and the peak RSS of
- * one eu-summer-peak replication at 1x or 10x population, in a fresh process.
+ * (each pool run includes its start-up, as a real run does), the pool's
+ * start-up alone; and the peak RSS of one eu-summer-peak replication at 1x or
+ * 10x population, in a fresh process.
  */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -28,8 +29,13 @@ export interface ParallelBench {
   workers2: ThroughputFigure;
   /** workers2.perSec / workers1.perSec. */
   speedup: number;
-  /** workers1.seconds - inThread.seconds: thread start, module load, cold JIT. */
+  /**
+   * workers1.seconds - inThread.seconds: the pool's net cost at one worker,
+   * start-up less what its larger young generation saves; negative = faster.
+   */
   poolOverheadSeconds: number;
+  /** One near-empty replication on a fresh 1-worker pool: thread start, tsx, module load. */
+  poolStartSeconds: number;
 }
 
 export interface PeakRss {
@@ -67,7 +73,18 @@ export async function benchParallel(file = 'scenarios/fi-ee-eprescription.yaml',
   t0 = mark();
   await runReplications(spec, { workers: 2 });
   const workers2 = figure(replications, t0);
-  return { scenario: spec.name, inThread, workers1, workers2, speedup: workers2.perSec / workers1.perSec, poolOverheadSeconds: workers1.seconds - inThread.seconds };
+  t0 = mark();
+  await runReplications(loadScenario(`${root}${file}`, { sets: ['replications=1', 'population[0].count=1'] }), { workers: 1 });
+  const poolStartSeconds = figure(1, t0).seconds;
+  return {
+    scenario: spec.name,
+    inThread,
+    workers1,
+    workers2,
+    speedup: workers2.perSec / workers1.perSec,
+    poolOverheadSeconds: workers1.seconds - inThread.seconds,
+    poolStartSeconds,
+  };
 }
 
 /** One eu-summer-peak replication with every cohort's count x `scale`, in a fresh `node --import tsx`. */

@@ -24,7 +24,6 @@
  *     });
  */
 import { join } from 'node:path';
-import { runReplication } from '../../agents/replication.ts';
 import type { ReplicationResult } from '../../agents/result.ts';
 import { compareResults } from '../../reports/compare.ts';
 import { compareText, comparisonCsv } from '../../reports/compare-text.ts';
@@ -32,6 +31,7 @@ import type { ScenarioSpec } from '../../scenarios/spec.ts';
 import { writeFileAtomic } from '../atomic-write.ts';
 import { EXIT } from '../exit-codes.ts';
 import { specHash } from '../execute.ts';
+import { runReplications } from '../run-replications.ts';
 import type { Io } from '../io.ts';
 import { VERSION } from '../version.ts';
 import { loadOrExplain } from './load-or-explain.ts';
@@ -116,12 +116,10 @@ export async function compareCommand(args: CompareArgs, io: Io): Promise<number>
  * pool (cli/run-replications.ts) replaces this body when it lands.
  */
 async function replicate(spec: ScenarioSpec, variant: string, io: Io): Promise<ReplicationResult[]> {
-  const out: ReplicationResult[] = [];
-  for (let i = 0; i < spec.replications; i++) {
-    out.push(runReplication(spec, i));
-    io.err(`  ${variant} replication ${i + 1}/${spec.replications} done\n`);
-  }
-  return out;
+  const { results } = await runReplications(spec, {
+    onProgress: (p) => io.err(`  ${variant} replication ${p.done}/${p.total} done\n`),
+  });
+  return results;
 }
 
 function label(spec: ScenarioSpec, file: string, sets: readonly string[]): string {

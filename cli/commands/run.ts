@@ -26,6 +26,8 @@ export interface RunArgs {
   workers?: number;
   /** false with --no-tui */
   tui?: boolean;
+  /** Tests only (not a CLI option): make replication <index> throw or crash its worker. */
+  testFaults?: Readonly<Record<number, 'throw' | 'crash'>>;
 }
 
 export async function runCommand(args: RunArgs, io: Io): Promise<number> {
@@ -59,11 +61,22 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   }
 
   io.err(`pitsim: ${spec.name}, ${spec.replications} replication${spec.replications === 1 ? '' : 's'}, seed ${spec.seed}\n`);
-  const plain = executeRun(spec, {
-    scenarioFile: args.scenario,
-    onProgress: (p) => io.err(`  replication ${p.done}/${p.total} done, ${p.events} events, ${(p.wallMs / 1000).toFixed(1)} s\n`),
-  });
-  const report = decide(plain);
+  const abort = new AbortController();
+  const onSigint = (): void => abort.abort();
+  process.once('SIGINT', onSigint);
+  let executed;
+  try {
+    executed = await executeRun(spec, {
+      scenarioFile: args.scenario,
+      ...(args.workers === undefined ? {} : { workers: args.workers }),
+      ...(args.testFaults === undefined ? {} : { testFaults: args.testFaults }),
+      signal: abort.signal,
+      onProgress: (p) => io.err(`  replication ${p.done}/${p.total} done, ${p.events} events, ${(p.wallMs / 1000).toFixed(1)} s\n`),
+    });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  const report = decide(executed.report);
   const results = report.thresholds ?? [];
   if (args.out !== undefined) {
     for (const path of writeOutputs(args.out, report)) io.err(`wrote ${path}\n`);
@@ -71,6 +84,10 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   io.out(args.json ? reportJson(report) : textSummary(report));
   const failed = results.filter((r) => !r.ok);
   for (const f of failed) io.err(`threshold failed: ${f.expression} (${f.message})\n`);
+  if (executed.partial) {
+    io.err(`pitsim: interrupted after ${report.run.replicationsDone} of ${spec.replications} replications; the report is marked partial\n`);
+    return EXIT.interrupted;
+  }
   return failed.length > 0 ? EXIT.thresholds : EXIT.ok;
 }
 

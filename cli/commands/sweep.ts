@@ -159,15 +159,13 @@ function splitValues(s: string): string[] {
   return out;
 }
 
-/**
- * The one place sweep runs a point's replications. The worker pool
- * (cli/run-replications.ts) replaces this body when it lands.
- */
+/** The one place sweep runs a point's replications (on the worker pool). */
 async function runPoint(spec: ScenarioSpec, scenarioFile: string, io: Io, what: string): Promise<Report> {
-  return executeRun(spec, {
+  const { report } = await executeRun(spec, {
     scenarioFile,
     onProgress: (p) => io.err(`  ${what}: replication ${p.done}/${p.total} done\n`),
   });
+  return report;
 }
 
 const pointSets = (point: Readonly<SweepPoint>): string[] => Object.entries(point).map(([k, v]) => `${k}=${v}`);

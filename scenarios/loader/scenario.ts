@@ -9,6 +9,7 @@ import { isMap } from 'yaml';
 import type { ScenarioSpec } from '../spec.ts';
 import type { ReferenceData } from '../reference/types.ts';
 import { DEFAULT_REPLICATIONS, DEFAULT_SEED, DEFAULT_START_DATE } from '../defaults.ts';
+import { readAdapters } from './adapters.ts';
 import type { Context } from './context.ts';
 import { countryEntries, readCountries } from './countries.ts';
 import { readFaults } from './faults.ts';
@@ -18,7 +19,7 @@ import { readPopulation } from './population.ts';
 import { describe, isNull, type Entry, type Reader, type Value } from './reader.ts';
 import { readThresholds } from './thresholds.ts';
 
-const TOP_KEYS = ['name', 'description', 'seed', 'duration', 'replications', 'start', 'countries', 'network', 'population', 'protocol', 'policies', 'faults', 'thresholds'];
+const TOP_KEYS = ['name', 'description', 'seed', 'duration', 'replications', 'start', 'countries', 'network', 'population', 'protocol', 'policies', 'faults', 'thresholds', 'adapters'];
 const REQUIRED = ['name', 'description', 'duration', 'countries', 'population'];
 
 export function readScenario(r: Reader, root: Value, ref: ReferenceData, source: string): ScenarioSpec {
@@ -47,6 +48,7 @@ export function readScenario(r: Reader, root: Value, ref: ReferenceData, source:
   const seed = get('seed');
   const reps = get('replications');
   const countrySpecs = readCountries(ctx, countries);
+  const adapters = readAdapters(ctx, get('adapters'), countrySpecs);
   return {
     name: (name && readName(r, name.value, name.path)) ?? '',
     description: (description && r.text(description.value, description.path, 'a text saying what the scenario asks')) ?? '',
@@ -62,6 +64,7 @@ export function readScenario(r: Reader, root: Value, ref: ReferenceData, source:
     policies: readPolicies(ctx, get('policies')),
     faults: readFaults(ctx, get('faults'), countrySpecs),
     thresholds: readThresholds(ctx, get('thresholds')),
+    ...(adapters === undefined ? {} : { adapters }),
     reference: {
       countries: Object.fromEntries(countries.filter((c) => Object.hasOwn(ref.countries, c.key)).map((c) => [c.key, ref.countries[c.key]!])),
       catalogue: ref.catalogue,

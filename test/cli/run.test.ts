@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
+import { runCommand } from '../../cli/commands/run.ts';
 import type { Io } from '../../cli/io.ts';
 
 function capture(): Io & { stdout: string; stderr: string } {
@@ -91,6 +92,24 @@ describe('pitsim run', () => {
     expect(await main(['run', typo], t)).toBe(2);
     expect(t.stderr).toContain('thresholds[0]');
     expect(t.stdout).toBe('');
+  });
+
+  for (const fault of ['throw', 'crash'] as const) {
+    it(`a worker that ${fault === 'throw' ? 'throws' : 'dies'} fails the run naming the replication and seed; no report is written`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pitsim-crash-'));
+      const io = capture();
+      const run = runCommand({ scenario, set: ['population[0].count=300', 'replications=3'], json: true, out: dir, workers: 2, tui: false, testFaults: { 1: fault } }, io);
+      await expect(run).rejects.toThrow(/replication 1 of fi-ee-eprescription \(seed 2019, stream 2019\/rep:1\)/);
+      expect(readdirSync(dir)).toEqual([]);
+      expect(io.stdout).toBe('');
+    });
+  }
+
+  it('the same report for 1, 2 and 3 workers', async () => {
+    const reports = [];
+    for (const w of ['1', '2', '3']) reports.push(withoutRun((await runJson([scenario, ...small, '--replications', '4', '--workers', w])).report));
+    expect(reports[1]).toBe(reports[0]);
+    expect(reports[2]).toBe(reports[0]);
   });
 
   it('validate prints what a good scenario would run', async () => {

@@ -1,6 +1,7 @@
 // The generic pool, with a fixture worker: results by task index whatever the
 // completion order, at most `workers` in flight, progress over the task's port,
-// every way a worker fails -> ReplicationFailedError and no hang, abort ->
+// every way a worker fails (error, exit, uncaught, out of memory) ->
+// ReplicationFailedError and no hang, abort ->
 // partial results in place, and TypeScript workers load both under vitest and
 // the way the `pitsim` bin runs (tsx registered by API, any directory).
 import { execFile } from 'node:child_process';
@@ -47,12 +48,16 @@ describe('runPool', () => {
     expect(maxInFlight).toBeLessThanOrEqual(2);
   });
 
-  it('passes each task port messages to onProgress with the task index', async () => {
-    const seen: [unknown, number][] = [];
-    await echo([{ value: 1 }, { value: 2 }], 2, { onProgress: (m, i) => seen.push([m, i]) });
-    const byIndex = (i: number) => seen.filter(([, j]) => j === i).map(([m]) => m);
-    expect(byIndex(0)).toEqual([{ started: 1 }, { finished: 1, x: 0 }]);
-    expect(byIndex(1)).toEqual([{ started: 2 }, { finished: 2, x: 0 }]);
+  it('passes every message a task posts to onProgress, in order, with the task index, before its result', async () => {
+    for (let round = 0; round < 3; round++) {
+      const seen: [unknown, number][] = [];
+      await echo([{ value: 1 }, { value: 2 }, { value: 3 }], 2, {
+        onProgress: (m, i) => seen.push([m, i]),
+        onResult: (i) => seen.push(['result', i]),
+      });
+      const byIndex = (i: number) => seen.filter(([, j]) => j === i).map(([m]) => m);
+      for (const i of [0, 1, 2]) expect(byIndex(i)).toEqual([{ started: i + 1 }, { finished: i + 1, x: 0 }, 'result']);
+    }
   });
 
   it('more workers than tasks, and no tasks, are fine', async () => {
@@ -78,6 +83,11 @@ describe('runPool', () => {
     expect(e.hint).toBeTruthy();
   });
 
+  it('a reply without the { ok } envelope -> ReplicationFailedError saying what came back', async () => {
+    const e = await failure(echo([{ value: 7, fault: 'bare' }], 1));
+    expect(e.message).toBe('echo #0 (value 7) failed: it threw: the worker returned 7, not { ok, result } or { ok, error }');
+  });
+
   it('a worker that calls process.exit -> ReplicationFailedError (died), and the pool is destroyed', async () => {
     const e = await failure(echo([{ value: 1 }, { value: 2 }, { value: 3, fault: 'exit' }, { value: 4 }], 2));
     expect(e.index).toBe(2);
@@ -91,6 +101,13 @@ describe('runPool', () => {
     expect(e.kind).toBe('died');
     expect(e.message).toContain('uncaught in the worker for 1');
     // The hanging task on the other worker did not keep the pool alive: we got here.
+  });
+
+  it('a worker out of memory (under resourceLimits) -> ReplicationFailedError (died) with the code', async () => {
+    const e = await failure(echo([{ value: 1, fault: 'oom' }], 1, { resourceLimits: { maxOldGenerationSizeMb: 32 } }));
+    expect(e.kind).toBe('died');
+    expect(e.reason.code).toBe('ERR_WORKER_OUT_OF_MEMORY');
+    expect(e.message).toMatch(/^echo #0 \(value 1\) failed: its worker thread died: .*memory/i);
   });
 
   it('abort after the first result: stops dispatching, terminates in-flight tasks, keeps what completed', async () => {

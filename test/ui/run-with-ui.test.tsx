@@ -64,7 +64,7 @@ describe('runWithDashboard', () => {
     );
     expect(out.partial).toBe(false);
     expect(out.report.run.workers).toBe(2);
-    expect(withoutRun(out.report)).toBe(withoutRun(executeRun(spec, { scenarioFile: scenario })));
+    expect(withoutRun(out.report)).toBe(withoutRun((await executeRun(spec, { scenarioFile: scenario, workers: 1 })).report));
     const last = stdout.writes[stdout.writes.length - 1]!.replace(ANSI, '');
     for (const heading of ['Flows', 'Failure reasons', 'Latency percentiles (ms)', 'Nodes (top', 'Security', 'Files written']) expect(last).toContain(heading);
     expect(last).toContain('  out/report.json');

@@ -1,0 +1,170 @@
+/**
+ * The open-model load generator (k6 arrival-rate executors, wrk2): every
+ * planned start happens at its planned wall time whatever is outstanding, so
+ * a slow gateway does not slow the arrivals down (no coordinated omission).
+ * Each task receives its PLANNED start time, and measures latency from it.
+ *
+ * - `--max-in-flight` guards the client: a start that comes due while that
+ *   many tasks are outstanding is dropped and counted (k6 dropped_iterations).
+ *   The generator gets to due starts on a timer and whenever a task ends, so
+ *   a start is dropped when, at that moment, no slot is free.
+ * - A start the generator itself reaches more than `lagWarnMs` late (the
+ *   event loop was busy, not the gateway) raises a lag warning, at most one
+ *   per second; its latency still counts from the planned time.
+ * - Starts stop at `durationMs` of wall time; outstanding tasks get
+ *   `gracefulStopMs` to finish, then their signal is aborted. The caller's
+ *   signal (Ctrl-C) stops starts at once and aborts outstanding tasks.
+ *
+ * The plan is an iterable sorted by offset, read lazily (a benchmark can plan
+ * millions of starts without holding them). Wall clock: performance.now().
+ */
+
+export interface OpenModelOptions<T> {
+  /** Planned starts, sorted by offset. */
+  readonly plan: Iterable<T>;
+  /** Planned start of an item, ms of wall time after the run starts. */
+  offsetMs(item: T): number;
+  /** Runs one item; `plannedAt` is its planned start on the performance.now() clock. Must not reject. */
+  run(item: T, plannedAt: number, signal: AbortSignal): Promise<void>;
+  readonly maxInFlight: number;
+  /** No start at or after this much wall time. */
+  readonly durationMs: number;
+  /** Time outstanding tasks get after `durationMs` before they are aborted. */
+  readonly gracefulStopMs: number;
+  /** Lateness (ms) that counts as the generator lagging (default 100). */
+  readonly lagWarnMs?: number;
+  onLag?(lateMs: number, atMs: number): void;
+  /** Stops the run early (starts end, outstanding tasks are aborted). */
+  readonly signal?: AbortSignal;
+  /** Clock (default performance.now). */
+  now?(): number;
+}
+
+export interface OpenModelResult {
+  planned: number;
+  started: number;
+  dropped: number;
+  completed: number;
+  lagWarnings: number;
+  maxLagMs: number;
+  /** Tasks still outstanding when their signal was aborted. */
+  aborted: number;
+  /** Wall time from the first planned instant to the last task's end. */
+  wallMs: number;
+  /** Stopped early by the caller's signal. */
+  stoppedEarly: boolean;
+}
+
+const LAG_WARN_EVERY_MS = 1000;
+
+export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult> {
+  const now = o.now ?? (() => performance.now());
+  const lagWarnMs = o.lagWarnMs ?? 100;
+  const stop = new AbortController();
+  const r: OpenModelResult = { planned: 0, started: 0, dropped: 0, completed: 0, lagWarnings: 0, maxLagMs: 0, aborted: 0, wallMs: 0, stoppedEarly: false };
+  const it = o.plan[Symbol.iterator]();
+  let next = it.next();
+  let inFlight = 0;
+  let startsOver = false;
+  let lastLagWarn = -Infinity;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let hardStop: ReturnType<typeof setTimeout> | undefined;
+  const t0 = now();
+
+  return new Promise<OpenModelResult>((resolve) => {
+    const finish = (): void => {
+      if (!startsOver || inFlight > 0) return;
+      if (timer !== undefined) clearTimeout(timer);
+      if (hardStop !== undefined) clearTimeout(hardStop);
+      o.signal?.removeEventListener('abort', onExternalAbort);
+      r.wallMs = now() - t0;
+      resolve(r);
+    };
+
+    const endStarts = (): void => {
+      if (startsOver) return;
+      startsOver = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (inFlight > 0) {
+        const left = Math.max(0, o.durationMs + o.gracefulStopMs - (now() - t0));
+        hardStop = setTimeout(abortAll, r.stoppedEarly ? 0 : left);
+      }
+      finish();
+    };
+
+    const abortAll = (): void => {
+      r.aborted = inFlight;
+      stop.abort();
+    };
+
+    function onExternalAbort(): void {
+      r.stoppedEarly = true;
+      endStarts();
+      abortAll();
+    }
+
+    const start = (item: T, plannedAt: number): void => {
+      inFlight++;
+      r.started++;
+      let p: Promise<void>;
+      try {
+        p = o.run(item, plannedAt, stop.signal);
+      } catch {
+        p = Promise.resolve();
+      }
+      p.catch(() => undefined).finally(() => {
+        inFlight--;
+        r.completed++;
+        if (startsOver) finish();
+        else pump();
+      });
+    };
+
+    const pump = (): void => {
+      if (startsOver) return;
+      const t = now() - t0;
+      while (!next.done) {
+        const off = o.offsetMs(next.value);
+        if (off >= o.durationMs) {
+          next = { done: true, value: undefined };
+          break;
+        }
+        if (off > t) break;
+        const item = next.value;
+        next = it.next();
+        r.planned++;
+        if (inFlight >= o.maxInFlight) {
+          r.dropped++;
+          continue;
+        }
+        const late = t - off;
+        if (late > r.maxLagMs) r.maxLagMs = late;
+        if (late > lagWarnMs && t - lastLagWarn >= LAG_WARN_EVERY_MS) {
+          lastLagWarn = t;
+          r.lagWarnings++;
+          o.onLag?.(late, t);
+        }
+        start(item, t0 + off);
+      }
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (next.done || now() - t0 >= o.durationMs) {
+        // Nothing left to start: wait for the outstanding tasks (bounded by the hard stop).
+        endStarts();
+        return;
+      }
+      const wait = Math.max(0, o.offsetMs(next.value) - (now() - t0));
+      timer = setTimeout(pump, wait);
+    };
+
+    if (o.signal?.aborted === true) {
+      r.stoppedEarly = true;
+      startsOver = true;
+      finish();
+      return;
+    }
+    o.signal?.addEventListener('abort', onExternalAbort, { once: true });
+    pump();
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * What a load run hands back to cli/ and reports/: a ReplicationResult of the
+ * usual shape (flows, iot; no nodes, faults or security tallies: the real
+ * gateway is the system under test), per-endpoint request tallies, and the
+ * load generator's own tallies (planned, started, dropped, lag, service
+ * time). Also the recorders that fill the endpoint tallies. Everything here
+ * depends on the wall clock: a load run is not deterministic.
+ */
+import { Histogram, type EncodedHistogram } from '../../engine/index.ts';
+import type { ReplicationResult } from '../result.ts';
+
+export interface EndpointTally {
+  /** Requests sent (answered or not; aborted ones excluded). */
+  readonly requests: number;
+  /** HTTP status -> count, of the answered requests. */
+  readonly statusCounts: Readonly<Record<string, number>>;
+  /** Transport failure reason -> count (TIMEOUT, ERROR_GENERIC_CONNECTION_NOT_POSSIBLE, ...). */
+  readonly errors: Readonly<Record<string, number>>;
+  /** Send to end of the answer (or to the failure), ms. */
+  readonly latency: EncodedHistogram;
+}
+
+export interface LoadTally {
+  /** Flow starts that came due within the run (after the window and bindings were applied). */
+  readonly planned: number;
+  readonly started: number;
+  /** Starts that could not happen on time: --max-in-flight flows were outstanding (k6 dropped_iterations). */
+  readonly dropped: number;
+  /** Times the generator itself fell behind schedule by more than the lag limit (at most one per second). */
+  readonly lagWarnings: number;
+  /** Largest lateness of a start, ms. */
+  readonly maxLagMs: number;
+  /** Flows cut short when the run stopped (counted as INTERRUPTED failures). */
+  readonly interrupted: number;
+  readonly requests: number;
+  /** Extra attempts after a retryable failure. */
+  readonly retries: number;
+  /** Flows in the window not sent: a country does not offer the service. */
+  readonly notOffered: number;
+  /** Flows in the window not sent: their path reaches no bound node. */
+  readonly unbound: number;
+  readonly speed: number;
+  readonly maxInFlight: number;
+  /** The simulated window planned, ms since the scenario epoch. */
+  readonly window: { readonly fromMs: number; readonly toMs: number };
+  /** Service time of every request (actual send to answer), ms. */
+  readonly serviceTime: EncodedHistogram;
+}
+
+export interface LoadResult {
+  readonly replication: ReplicationResult;
+  readonly endpoints: Readonly<Record<string, EndpointTally>>;
+  readonly load: LoadTally;
+  /** ISO instant the schedule started. */
+  readonly startedAt: string;
+  readonly wallMs: number;
+  /** Stopped early by the caller's signal (Ctrl-C). */
+  readonly partial: boolean;
+}
+
+class EndpointRecorder {
+  requests = 0;
+  readonly status = new Map<string, number>();
+  readonly errors = new Map<string, number>();
+  readonly latency = new Histogram();
+}
+
+/** Per endpoint (`GET /fhir/Patient?identifier={system|value}`) request tallies. */
+export class EndpointStats {
+  private readonly byKey = new Map<string, EndpointRecorder>();
+
+  private get(key: string): EndpointRecorder {
+    let r = this.byKey.get(key);
+    if (r === undefined) {
+      r = new EndpointRecorder();
+      this.byKey.set(key, r);
+    }
+    return r;
+  }
+
+  answered(key: string, status: number, ms: number): void {
+    const r = this.get(key);
+    r.requests++;
+    bump(r.status, String(status));
+    r.latency.record(ms);
+  }
+
+  failed(key: string, reason: string, ms: number): void {
+    const r = this.get(key);
+    r.requests++;
+    bump(r.errors, reason);
+    r.latency.record(ms);
+  }
+
+  encode(): Record<string, EndpointTally> {
+    const out: Record<string, EndpointTally> = {};
+    for (const k of [...this.byKey.keys()].sort()) {
+      const r = this.byKey.get(k)!;
+      out[k] = { requests: r.requests, statusCounts: sorted(r.status), errors: sorted(r.errors), latency: r.latency.encode() };
+    }
+    return out;
+  }
+}
+
+function bump(m: Map<string, number>, k: string): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+function sorted(m: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...m.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) out[k] = m.get(k)!;
+  return out;
+}
