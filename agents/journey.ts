@@ -1,70 +1,124 @@
 /**
- * One patient's trip as a process: arrive in B, meet the needs that arise
- * during the stay (an ePrescription refill at a random moment, emergency
- * visits as a Poisson process, perhaps a consent revocation), one at a time in
- * time order, then go home, where an eP dispensed abroad but still open at A
- * may be dispensed again. The plan is drawn up front from the patient's own
- * stream, new kinds of draws after the old ones, so a policy change shifts
- * nobody's plan.
+ * Patients' journeys, all of them, driven by one process. A patient comes into
+ * being at arrival in B: their needs for the stay are planned from their own
+ * stream (an ePrescription refill at a random moment, emergency visits as a
+ * Poisson process, perhaps a consent revocation, the trip home) and put on the
+ * agenda. Each need, when due, regenerates the patient (a pure function of
+ * seed, replication, cohort and index) and runs as a short process on its own
+ * stream. Between needs a patient costs a few bytes in typed arrays.
  */
-import type { ProcessGenerator, RandomStream } from '../engine/index.ts';
+import type { ProcessGenerator, RandomStream, Simulation } from '../engine/index.ts';
 import type { CohortSpec } from '../scenarios/spec.ts';
+import { NEED, NeedAgenda, type NeedKind } from './agenda.ts';
 import { DAY_MS, HOME_REDISPENSE_SHARE } from './behaviour.ts';
-import { ConsentState } from './consent.ts';
-import { ePrescriptionFlow, type PrescriptionState } from './flows/eprescription.ts';
+import { ConsentState, ConsentTable } from './consent.ts';
+import { ePrescriptionFlow } from './flows/eprescription.ts';
 import { patientSummaryFlow } from './flows/patient-summary.ts';
+import type { ArrivalOrder, PopulationSampler } from './population/generate.ts';
 import type { Patient } from './population/index.ts';
+import { PrescriptionTable } from './prescription-state.ts';
 import type { World } from './world.ts';
 
-export function* journey(w: World, p: Patient, cohort: CohortSpec, rng: RandomStream): ProcessGenerator<void> {
-  const sim = w.sim;
-  const end = w.spec.durationMs;
-  if (p.home === p.destination) return; // at home: nothing crosses a border
-  const depart = p.arrivalMs + p.stayMs;
-  const fallbackWeights = [cohort.fallback.payPrivately, cohort.fallback.paperPrescription, cohort.fallback.goWithout];
-  const consent = new ConsentState(p);
+export class Journeys {
+  private readonly order: ArrivalOrder;
+  private readonly agenda = new NeedAgenda();
+  private readonly consent: ConsentTable;
+  private readonly prescriptions: PrescriptionTable;
+  /** Needs met so far per patient: names each need's stream. */
+  private readonly needCount: Uint16Array;
+  private readonly fallbackWeights: readonly (readonly number[])[];
 
-  const rx: PrescriptionState | null =
-    p.prescriptions.length > 0 && rng.next() < cohort.refillShare ? { rx: p.prescriptions[0]!, recordedAtA: false, dispensed: false } : null;
-  const refillAt = rx === null ? Infinity : p.arrivalMs + rng.next() * p.stayMs;
-  const ratePerMs = cohort.emergencyPerDay / DAY_MS;
-  let nextEmergency = ratePerMs > 0 ? p.arrivalMs + rng.exponential(1 / ratePerMs) : Infinity;
-  const revokeShare = cohort.consentChanges.revokeShare;
-  let revokeAt = revokeShare > 0 && rng.next() < revokeShare ? p.arrivalMs + rng.next() * p.stayMs : Infinity;
-  let refillDone = rx === null;
+  constructor(
+    private readonly w: World,
+    private readonly population: PopulationSampler,
+    private readonly streams: RandomStream,
+  ) {
+    this.order = population.arrivalOrder();
+    const n = this.order.order.length;
+    this.consent = new ConsentTable(n);
+    this.prescriptions = new PrescriptionTable(n);
+    this.needCount = new Uint16Array(n);
+    this.fallbackWeights = w.spec.population.map((c) => [c.fallback.payPrivately, c.fallback.paperPrescription, c.fallback.goWithout]);
+  }
 
-  yield Math.max(0, p.arrivalMs - sim.now);
-  w.onArrival(p, cohort, rng, consent);
-  for (;;) {
-    const emergencyDue = nextEmergency < depart ? nextEmergency : Infinity;
-    const refillDue = refillDone ? Infinity : refillAt;
-    const t = Math.min(emergencyDue, refillDue, revokeAt);
-    if (t === Infinity || t >= end) break;
-    if (t > sim.now) yield t - sim.now;
-    if (revokeAt <= emergencyDue && revokeAt <= refillDue) {
-      revokeAt = Infinity;
-      revoke(w, consent, rng);
-    } else if (refillDue <= emergencyDue) {
-      refillDone = true;
-      yield* ePrescriptionFlow(w, p, rx!, consent, fallbackWeights, rng);
-    } else {
-      nextEmergency += rng.exponential(1 / ratePerMs);
-      yield* patientSummaryFlow(w, p, consent, rng);
+  /** Starts the driver: arrivals in arrival order, needs in time order, until the run's end. */
+  start(sim: Simulation): void {
+    sim.process(this.drive(sim), 'journeys');
+  }
+
+  private *drive(sim: Simulation): ProcessGenerator<void> {
+    const end = this.w.spec.durationMs;
+    const { order, arrivalMs } = this.order;
+    let next = 0;
+    for (;;) {
+      const ta = next < order.length ? arrivalMs[order[next]!]! : Infinity;
+      const tn = this.agenda.peekTime();
+      const t = ta <= tn ? ta : tn;
+      if (t >= end) return;
+      if (t > sim.now) yield t - sim.now;
+      if (ta <= tn) this.arrive(order[next++]!);
+      else {
+        this.agenda.pop();
+        this.meet(this.agenda.poppedSlot, this.agenda.poppedKind);
+      }
     }
   }
 
-  if (rx !== null && rx.dispensed && !rx.recordedAtA && depart < end) {
-    if (depart > sim.now) yield depart - sim.now;
-    // Home again, the eP still shows as open at A: a second dispensation of the same prescription.
-    if (rng.next() < HOME_REDISPENSE_SHARE) w.security.doubleDispensations++;
+  /** A patient's slot is their global number: cohorts in order, then index. */
+  private patient(slot: number): { p: Patient; cohort: CohortSpec; cohortIndex: number } {
+    const { cohort, index } = this.population.locate(slot);
+    return { p: this.population.patient(cohort, index), cohort: this.w.spec.population[cohort]!, cohortIndex: cohort };
   }
-}
 
-/** The red button: revoke at A's registry; A's NCP learns of it after the propagation lag. */
-function revoke(w: World, consent: ConsentState, rng: RandomStream): void {
-  const flow = w.flows.get('consentChange');
-  flow.start();
-  const lag = consent.revoke(w.sim.now, w.spec.policies.consent, rng);
-  w.security.revocationLag.record(lag);
-  flow.success(lag);
+  /** Arrival in B: enrol consent, plan the stay, start the devices. */
+  private arrive(slot: number): void {
+    const { p, cohort } = this.patient(slot);
+    if (p.home === p.destination) return; // at home: nothing crosses a border
+    const rng = this.streams.fork(p.id);
+    const depart = p.arrivalMs + p.stayMs;
+    this.consent.enrol(slot, p);
+    const hasRx = p.prescriptions.length > 0 && rng.next() < cohort.refillShare;
+    if (hasRx) {
+      this.agenda.push(p.arrivalMs + rng.next() * p.stayMs, slot, NEED.refill);
+      this.agenda.push(depart, slot, NEED.depart);
+    }
+    const ratePerMs = cohort.emergencyPerDay / DAY_MS;
+    if (ratePerMs > 0) {
+      for (let t = p.arrivalMs + rng.exponential(1 / ratePerMs); t < depart; t += rng.exponential(1 / ratePerMs)) this.agenda.push(t, slot, NEED.emergency);
+    }
+    const revokeShare = cohort.consentChanges.revokeShare;
+    if (revokeShare > 0 && rng.next() < revokeShare) this.agenda.push(p.arrivalMs + rng.next() * p.stayMs, slot, NEED.revoke);
+    this.w.onArrival(p, cohort, rng, new ConsentState(this.consent, slot));
+  }
+
+  /** A need falls due: the patient, regenerated, meets it on the need's own stream. */
+  private meet(slot: number, kind: NeedKind): void {
+    const { p, cohortIndex } = this.patient(slot);
+    const w = this.w;
+    const rng = this.streams.fork(`${p.id}/${this.needCount[slot]!++}`);
+    const consent = new ConsentState(this.consent, slot);
+    switch (kind) {
+      case NEED.refill:
+        w.sim.process(ePrescriptionFlow(w, p, this.prescriptions.view(slot, p.prescriptions[0]!), consent, this.fallbackWeights[cohortIndex]!, rng), p.id);
+        return;
+      case NEED.emergency:
+        w.sim.process(patientSummaryFlow(w, p, consent, rng), p.id);
+        return;
+      case NEED.revoke: {
+        // The red button: revoke at A's registry; A's NCP learns of it after the propagation lag.
+        const flow = w.flows.get('consentChange');
+        flow.start();
+        const lag = consent.revoke(w.sim.now, w.spec.policies.consent, rng);
+        w.security.revocationLag.record(lag);
+        flow.success(lag);
+        return;
+      }
+      case NEED.depart: {
+        // Home again with an eP still open at A although it was dispensed abroad: a second dispensation.
+        const rx = this.prescriptions.view(slot, p.prescriptions[0]!);
+        if (rx.dispensed && !rx.recordedAtA && rng.next() < HOME_REDISPENSE_SHARE) w.security.doubleDispensations++;
+        return;
+      }
+    }
+  }
 }

@@ -11,7 +11,8 @@ import { sampleDuration, type ProcessGenerator, type RandomStream } from '../../
 import type { Fallback } from '../../scenarios/spec.ts';
 import type { SubstitutionCode } from '../../scenarios/reference/types.ts';
 import type { ConsentState } from '../consent.ts';
-import type { Patient, Prescription } from '../population/index.ts';
+import type { Patient } from '../population/index.ts';
+import type { PrescriptionState } from '../prescription-state.ts';
 import { pickUp } from '../points-of-care.ts';
 import { REASON } from '../reasons.ts';
 import type { CountryNodes, World } from '../world.ts';
@@ -19,14 +20,7 @@ import { decideDispense } from './dispense-rules.ts';
 import { exchange } from './exchange.ts';
 import { crossBorderRetrieve } from './retrieve.ts';
 
-/** A's registry and the patient's own view of one ePrescription, during a journey. */
-export interface PrescriptionState {
-  readonly rx: Prescription;
-  /** A has recorded a dispensation. */
-  recordedAtA: boolean;
-  /** The patient holds the medicine. */
-  dispensed: boolean;
-}
+export type { PrescriptionState } from '../prescription-state.ts';
 
 const FALLBACKS: readonly Fallback[] = ['payPrivately', 'paperPrescription', 'goWithout'];
 

@@ -44,6 +44,6 @@ export function startDevices(w: World, p: Patient, cohort: CohortSpec, rng: Rand
   const iotRng = rng.fork('iot');
   const devices = equipDevices(kinds, cohort, iotRng);
   w.iot.devices += devices.length;
-  w.sim.process(deviceProcess(w, p, cohort, devices, compromisableKinds(w.spec), consent ?? new ConsentState(p), iotRng), `${p.id}/iot`);
+  w.sim.process(deviceProcess(w, p, cohort, devices, compromisableKinds(w.spec), consent ?? ConsentState.of(p), iotRng), `${p.id}/iot`);
   return devices.length;
 }

@@ -286,6 +286,12 @@ export function generatePopulation(spec: ScenarioSpec, rep: RandomStream): Patie
   return out;
 }
 
+/** Patients in arrival order, as global numbers (see PopulationSampler.arrivalOrder). */
+export interface ArrivalOrder {
+  readonly order: Uint32Array;
+  readonly arrivalMs: Float64Array;
+}
+
 /**
  * The population of one replication, drawn lazily: arrival times first (one
  * keyed draw each, in typed arrays), whole patients only when they arrive.
@@ -304,25 +310,35 @@ export class PopulationSampler {
     return n;
   }
 
-  /** Every patient's (cohort, index) sorted by arrival time, ties by cohort then index. */
-  arrivalOrder(): { readonly cohort: Uint16Array; readonly index: Uint32Array; readonly arrivalMs: Float64Array } {
+  /**
+   * Every patient in arrival order (ties by cohort, then index): `order[k]` is
+   * the k-th arrival's global number (cohorts in order, then index) and
+   * `arrivalMs[g]` the arrival time of global number g. Two typed arrays, no
+   * copies: 12 bytes a patient.
+   */
+  arrivalOrder(): ArrivalOrder {
     const n = this.size;
-    const cohortOf = new Uint16Array(n);
-    const indexOf = new Uint32Array(n);
     const at = new Float64Array(n);
-    let k = 0;
-    this.plans.forEach((plan, c) => {
-      for (let i = 0; i < plan.cohort.count; i++, k++) {
+    let g = 0;
+    for (const plan of this.plans) {
+      for (let i = 0; i < plan.cohort.count; i++, g++) {
         const a = quantile(plan.cohort.arrival, plan.draws.at(i).u(SLOT.arrival));
-        cohortOf[k] = c;
-        indexOf[k] = i;
-        at[k] = a > 0 ? a : 0;
+        at[g] = a > 0 ? a : 0;
       }
-    });
+    }
     const order = new Uint32Array(n);
     for (let j = 0; j < n; j++) order[j] = j;
-    order.sort((x, y) => at[x]! - at[y]! || cohortOf[x]! - cohortOf[y]! || indexOf[x]! - indexOf[y]!);
-    return { cohort: Uint16Array.from(order, (j) => cohortOf[j]!), index: Uint32Array.from(order, (j) => indexOf[j]!), arrivalMs: Float64Array.from(order, (j) => at[j]!) };
+    // Global numbers already order cohorts then indices, so they break ties.
+    order.sort((x, y) => at[x]! - at[y]! || x - y);
+    return { order, arrivalMs: at };
+  }
+
+  /** The (cohort, index) of a global patient number. */
+  locate(global: number): { cohort: number; index: number } {
+    let c = 0;
+    let from = 0;
+    while (global >= from + this.plans[c]!.cohort.count) from += this.plans[c++]!.cohort.count;
+    return { cohort: c, index: global - from };
   }
 
   patient(cohortIndex: number, index: number): Patient {
