@@ -10,13 +10,14 @@
 import type { ProcessGenerator, RandomStream, Simulation } from '../engine/index.ts';
 import type { CohortSpec } from '../scenarios/spec.ts';
 import { NEED, NeedAgenda, type NeedKind } from './agenda.ts';
-import { DAY_MS, HOME_REDISPENSE_SHARE } from './behaviour.ts';
+import { HOME_REDISPENSE_SHARE } from './behaviour.ts';
 import { ConsentState, ConsentTable } from './consent.ts';
 import { ePrescriptionFlow } from './flows/eprescription.ts';
 import { patientSummaryFlow } from './flows/patient-summary.ts';
 import type { ArrivalOrder, PopulationSampler } from './population/generate.ts';
 import type { Patient } from './population/index.ts';
 import { PrescriptionTable } from './prescription-state.ts';
+import { planStay } from './stay-plan.ts';
 import type { World } from './world.ts';
 
 export class Journeys {
@@ -77,17 +78,13 @@ export class Journeys {
     const rng = this.streams.fork(p.id);
     const depart = p.arrivalMs + p.stayMs;
     this.consent.enrol(slot, p);
-    const hasRx = p.prescriptions.length > 0 && rng.next() < cohort.refillShare;
-    if (hasRx) {
-      this.agenda.push(p.arrivalMs + rng.next() * p.stayMs, slot, NEED.refill);
+    const plan = planStay(p, cohort, rng);
+    if (plan.refill !== null) {
+      this.agenda.push(plan.refill.atMs, slot, NEED.refill);
       this.agenda.push(depart, slot, NEED.depart);
     }
-    const ratePerMs = cohort.emergencyPerDay / DAY_MS;
-    if (ratePerMs > 0) {
-      for (let t = p.arrivalMs + rng.exponential(1 / ratePerMs); t < depart; t += rng.exponential(1 / ratePerMs)) this.agenda.push(t, slot, NEED.emergency);
-    }
-    const revokeShare = cohort.consentChanges.revokeShare;
-    if (revokeShare > 0 && rng.next() < revokeShare) this.agenda.push(p.arrivalMs + rng.next() * p.stayMs, slot, NEED.revoke);
+    for (const t of plan.emergencies) this.agenda.push(t, slot, NEED.emergency);
+    if (plan.revokeAtMs !== null) this.agenda.push(plan.revokeAtMs, slot, NEED.revoke);
     this.w.onArrival(p, cohort, rng, new ConsentState(this.consent, slot));
   }
 

@@ -6,6 +6,8 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { compareCommand } from './commands/compare.ts';
 import { demoCommand } from './commands/demo.ts';
+import { loadCommand, type LoadArgs } from './commands/load.ts';
+import { workerCommand, type WorkerArgs } from './commands/worker.ts';
 import { runCommand } from './commands/run.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -33,7 +35,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('-o, --out <dir>', 'also write report.json, report.md and csv/ into this folder (each atomically)')
     .option('-w, --workers <n>', 'worker threads (default: available cores)', positiveInt)
     .option('--no-tui', 'plain progress lines on stderr and the summary on stdout, even in a terminal')
-    .action(async (scenario: string, opts: { replications?: number; seed?: number; set: string[]; json: boolean; out?: string; workers?: number; tui: boolean }) => {
+    .option('--queue <url>', 'run the replications on pitsim workers through Redis (redis://host:port) instead of local threads')
+    .action(async (scenario: string, opts: { replications?: number; seed?: number; set: string[]; json: boolean; out?: string; workers?: number; tui: boolean; queue?: string }) => {
       code = await runCommand({ scenario, ...opts }, io);
     });
 
@@ -57,6 +60,35 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .option('--set <key.path=value>', 'override any scenario key (repeatable)', collect, [] as string[])
     .action(async (scenario: string, opts: { patient?: string; speed?: number; script: boolean; seed?: number; set: string[] }) => {
       code = await demoCommand({ scenario, ...opts }, io);
+    });
+
+  program
+    .command('worker')
+    .description('take replication jobs from a Redis queue (BullMQ) and run them on this machine, until Ctrl-C')
+    .requiredOption('--queue <url>', 'the Redis the submitter uses, e.g. redis://127.0.0.1:6379')
+    .option('-c, --concurrency <n>', 'replications at once on this machine: the threads of its pool (default: available cores)', positiveInt)
+    .option('--lock-duration <ms>', "job lock; a killed worker's job is retried elsewhere after about this long (default 30000)", positiveInt)
+    .option('--stalled-interval <ms>', 'how often this worker looks for stalled jobs (default 30000)', positiveInt)
+    .action(async (opts: WorkerArgs) => {
+      code = await workerCommand(opts, io);
+    });
+
+  program
+    .command('load')
+    .description("drive real FHIR gateways with a scenario's traffic (open model, real time)")
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--bind <node=url>', 'bind a node (or pattern) to a FHIR endpoint, e.g. ncp.FR=http://127.0.0.1:8080/fhir (repeatable)', collect, [] as string[])
+    .option('--prepare', 'seed the bound gateways with the population (idempotent), then exit', false)
+    .option('--speed <x>', 'simulated time per wall time (1000: a simulated second per wall ms); default 1', positiveNumber)
+    .option('--duration <d>', 'wall time during which flows start, e.g. 30s (default 30s)')
+    .option('--max-in-flight <n>', 'flows outstanding at most; later starts are dropped (default 256)', positiveInt)
+    .option('-s, --seed <n>', 'root seed (overrides the scenario)', integer)
+    .option('--set <key.path=value>', 'override any scenario key (repeatable)', collect, [] as string[])
+    .option('--json', 'print the Report as JSON on stdout (progress stays on stderr)', false)
+    .option('-o, --out <dir>', 'also write report.json, report.md and csv/ into this folder (each atomically)')
+    .option('--insecure', 'accept any TLS server certificate (testing only)', false)
+    .action(async (scenario: string, opts: Omit<LoadArgs, 'scenario'>) => {
+      code = await loadCommand({ scenario, ...opts }, io);
     });
 
   program

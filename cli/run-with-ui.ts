@@ -14,6 +14,7 @@ import type { Report } from '../reports/report.ts';
 import { evaluateThresholds, type ReportWithThresholds } from '../reports/thresholds.ts';
 import type { ScenarioSpec } from '../scenarios/spec.ts';
 import { buildReport, runInfo } from './execute.ts';
+import { runViaQueue } from './queue/submit.ts';
 import type { Io } from './io.ts';
 import { describeReplication, REPLICATION_RESOURCE_LIMITS, REPLICATION_WORKER } from './run-replications.ts';
 import { colorAllowed } from './tui-mode.ts';
@@ -42,6 +43,8 @@ export interface DashboardRunOptions {
   readonly stdin?: NodeJS.ReadStream;
   /** Tests only: the worker module. */
   readonly workerFile?: string | URL;
+  /** Run on pitsim workers through this Redis (their progress feeds the dashboard) instead of local threads. */
+  readonly queue?: string;
 }
 
 export interface DashboardRunResult {
@@ -76,6 +79,8 @@ export async function runWithDashboard(spec: ScenarioSpec, options: DashboardRun
   const running = new Map<number, { slot: number; events: number; simTimeMs: number }>();
   let doneEvents = 0;
   let partialReport: Report | null = null;
+  /** With --queue: completed count and events as the remote workers report them. */
+  let remote: { done: number; events: number } | null = null;
 
   const freeSlot = (): number => {
     const used = new Set([...running.values()].map((r) => r.slot));
@@ -85,18 +90,18 @@ export async function runWithDashboard(spec: ScenarioSpec, options: DashboardRun
   };
   const push = (): void => {
     const elapsedMs = performance.now() - t0;
-    let events = doneEvents;
-    let progressed = finished.size;
+    let events = remote === null ? doneEvents : remote.events;
+    let progressed = remote === null ? finished.size : remote.done;
     const lines: WorkerLine[] = [];
     for (const [index, r] of running) {
-      events += r.events;
+      if (remote === null) events += r.events;
       progressed += spec.durationMs > 0 ? Math.min(1, r.simTimeMs / spec.durationMs) : 0;
       lines.push({ slot: r.slot, replication: index, events: r.events, simTimeMs: r.simTimeMs });
     }
     lines.sort((a, b) => a.slot - b.slot);
     const fraction = progressed / spec.replications;
     const state: DashboardState = {
-      done: finished.size,
+      done: remote === null ? finished.size : remote.done,
       total: spec.replications,
       events,
       eventsPerSec: elapsedMs > 0 ? Math.round(events / (elapsedMs / 1000)) : 0,
@@ -112,9 +117,34 @@ export async function runWithDashboard(spec: ScenarioSpec, options: DashboardRun
   abort.signal.addEventListener('abort', push, { once: true });
   const ticker = setInterval(push, TICK_MS);
 
+  const conclude = async (results: ReplicationResult[], partial: boolean, usedWorkers: number): Promise<DashboardRunResult> => {
+    const wallMs = performance.now() - t0;
+    const report = buildReport(spec, results, runInfo(options.scenarioFile, usedWorkers, startedAt, wallMs, results, partial));
+    const done = options.finalize === undefined ? defaultFinalize(spec, report) : await options.finalize(report, partial);
+    await dashboard.finish(done.report, done.files);
+    if (partial) io.err(`pitsim: stopped after ${results.length} of ${spec.replications} replications; the report is marked partial\n`);
+    return { report: done.report, partial, files: done.files };
+  };
+
   const tasks: ReplicationTask[] = Array.from({ length: spec.replications }, (_, index) => ({ spec, index }));
   try {
     push();
+    if (options.queue !== undefined) {
+      remote = { done: 0, events: 0 };
+      const q = await runViaQueue(spec, {
+        url: options.queue,
+        signal: abort.signal,
+        onNotice: (t) => io.err(`  ${t}\n`),
+        onProgress: (p) => {
+          remote = { done: p.done, events: p.events };
+          running.clear();
+          (p.perWorker ?? []).forEach((r, i) => running.set(r.index, { slot: i + 1, events: r.events, simTimeMs: r.simTimeMs }));
+          push();
+        },
+      });
+      clearInterval(ticker);
+      return await conclude(q.results, q.partial, Math.max(1, q.stats.workers.length));
+    }
     const outcome = await runPool<ReplicationTask, ReplicationResult>({
       workerFile: options.workerFile ?? REPLICATION_WORKER,
       tasks,
@@ -138,15 +168,11 @@ export async function runWithDashboard(spec: ScenarioSpec, options: DashboardRun
       },
     });
     clearInterval(ticker);
-    const results = outcome.results.filter((r): r is ReplicationResult => r !== undefined);
-    const wallMs = performance.now() - t0;
-    const events = results.reduce((s, r) => s + r.events, 0);
-    const partial = outcome.aborted;
-    const report = buildReport(spec, results, runInfo(options.scenarioFile, workers, startedAt, wallMs, results, partial));
-    const done = options.finalize === undefined ? defaultFinalize(spec, report) : await options.finalize(report, partial);
-    await dashboard.finish(done.report, done.files);
-    if (partial) io.err(`pitsim: stopped after ${results.length} of ${spec.replications} replications; the report is marked partial\n`);
-    return { report: done.report, partial, files: done.files };
+    return await conclude(
+      outcome.results.filter((r): r is ReplicationResult => r !== undefined),
+      outcome.aborted,
+      workers,
+    );
   } catch (err) {
     clearInterval(ticker);
     await dashboard.close();

@@ -16,7 +16,7 @@
  * - iotUpload: one batch of Device + Observations (each If-None-Exist).
  *
  * Each request is retried per the scenario's retry policy when retryable
- * (outcome.ts), honouring Retry-After, never after the run's end. The flow's
+ * (outcome.ts), honouring Retry-After, never past the run's graceful stop. The flow's
  * latency runs from its PLANNED start (coordinated-omission corrected); step
  * latencies and service times from the actual send.
  */
@@ -29,7 +29,7 @@ import { fieldsPerReading, IotRecorder } from '../iot/index.ts';
 import { REASON } from '../reasons.ts';
 import type { FlowRecorder, FlowRecorders } from '../recorders.ts';
 import { dispensationTransaction, dispenseIdentifier, identifierQuery, instantAt, observationBatch, type PatientIdentity } from './fhir.ts';
-import { retryAfterMs, type GatewayClient, type GatewayRequest, type GatewayResult } from './gateway.ts';
+import { retryAfterMs, type GatewayClient, type GatewayRequest, type GatewayResult, type ResponseHeaders } from './gateway.ts';
 import { ADAPTER_REASON, reasonForStatus, reasonForTransport, retryable, type Interaction } from './outcome.ts';
 import type { PlannedFlow } from './plan.ts';
 import type { EndpointStats } from './result.ts';
@@ -48,9 +48,20 @@ export const ENDPOINT: Readonly<Record<Interaction, { readonly method: string; r
 
 /** `GET /fhir/Patient?identifier={system|value}`: the key of an interaction's tallies at this client. */
 export function endpointKey(client: GatewayClient, interaction: Interaction): string {
-  const e = ENDPOINT[interaction];
-  return `${e.method} ${client.pathFor(e.path)}${e.note === undefined ? '' : ` (${e.note})`}`;
+  let keys = endpointKeys.get(client);
+  if (keys === undefined) {
+    keys = new Map();
+    endpointKeys.set(client, keys);
+  }
+  let key = keys.get(interaction);
+  if (key === undefined) {
+    const e = ENDPOINT[interaction];
+    key = `${e.method} ${client.pathFor(e.path)}${e.note === undefined ? '' : ` (${e.note})`}`;
+    keys.set(interaction, key);
+  }
+  return key;
 }
+const endpointKeys = new WeakMap<GatewayClient, Map<Interaction, string>>();
 
 export const RECORDED_BY_EARLIER_ATTEMPT = 'WARNING_ED_RECORDED_BY_EARLIER_ATTEMPT';
 const FALLBACKS: readonly Fallback[] = ['payPrivately', 'paperPrescription', 'goWithout'];
@@ -73,7 +84,7 @@ export interface ExecContext {
 }
 
 export type CallResult =
-  | { readonly ok: true; readonly status: number; readonly body: unknown; readonly headers: Readonly<Record<string, string>>; readonly lostAnswer: boolean }
+  | { readonly ok: true; readonly status: number; readonly body: unknown; readonly headers: ResponseHeaders; readonly lostAnswer: boolean }
   | { readonly ok: false; readonly reason: string; readonly status: number | undefined; readonly lostAnswer: boolean };
 
 /** Sends a request with retries; records endpoint tallies and service times. */
@@ -88,7 +99,7 @@ export async function call(
   const key = endpointKey(client, interaction);
   let lostAnswer = false;
   for (let attempt = 0; ; attempt++) {
-    const res: GatewayResult = await client.request({ ...req, signal });
+    const res: GatewayResult = await client.request(req, signal);
     let reason: string | null;
     let status: number | undefined;
     if (res.ok) {

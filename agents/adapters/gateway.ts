@@ -5,10 +5,15 @@
  * throws: either the HTTP answer (status, headers, parsed JSON body) or a
  * transport failure classified as TIMEOUT, CONNECTION (refused, reset,
  * closed), TLS (handshake or certificate) or ABORTED (the run was stopped).
+ * A TLS 1.3 server that refuses the client certificate alerts after the
+ * client's handshake is over, so the client sees the connection close:
+ * CONNECTION, not TLS. Requests go through undici's low-level dispatch API; the timeout is
+ * undici's own connect, headers and body timers (no timer per request here),
+ * so it bounds the wait for the answer to start and each pause within it.
  * Times are wall-clock milliseconds from `performance.now()` (adapters are
  * the one place in agents/ that may read the wall clock).
  */
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 
 export type TransportError = 'TIMEOUT' | 'CONNECTION' | 'TLS' | 'ABORTED';
 
@@ -26,7 +31,7 @@ export interface TlsOptions {
 export interface GatewayOptions {
   /** FHIR base URL, e.g. `http://127.0.0.1:8080/fhir`. */
   readonly url: string;
-  /** Total time allowed per request (connect, send, headers, body), ms. */
+  /** Time allowed to connect, to receive the answer's headers, and for each pause in its body, ms. */
   readonly timeoutMs: number;
   /** Keep-alive connections in the pool. */
   readonly connections: number;
@@ -56,7 +61,7 @@ interface Timing {
 }
 
 export type GatewayResult =
-  | (Timing & { readonly ok: true; readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: unknown })
+  | (Timing & { readonly ok: true; readonly status: number; readonly headers: ResponseHeaders; readonly body: unknown })
   | (Timing & { readonly ok: false; readonly error: TransportError; readonly message: string });
 
 const TLS_CODES = new Set([
@@ -125,48 +130,61 @@ export class GatewayClient {
     return `${this.basePath}/${rel.replace(/^\/+/, '')}`;
   }
 
-  /** Sends one request; never throws. */
-  async request(req: GatewayRequest): Promise<GatewayResult> {
-    const sentAt = performance.now();
-    const aborted = (): boolean => req.signal?.aborted === true;
-    if (this.closed || aborted()) return { ok: false, error: 'ABORTED', message: 'the run stopped', sentAt, doneAt: sentAt };
-    const ac = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ac.abort();
-    }, this.timeoutMs);
-    const onAbort = (): void => ac.abort();
-    req.signal?.addEventListener('abort', onAbort, { once: true });
-    const headers: Record<string, string> = { accept: 'application/fhir+json', ...req.headers };
-    let body: string | undefined;
-    if (req.body !== undefined) {
-      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-      headers['content-type'] = 'application/fhir+json';
-    }
-    try {
-      const res = await this.pool.request({ method: req.method, path: this.pathFor(req.path), headers, body: body ?? null, signal: ac.signal });
-      const text = await res.body.text();
-      const flat: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(', ') : v;
-      let parsed: unknown = null;
-      if (text.length > 0) {
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = null;
-        }
+  /** Sends one request; never throws. `signal` (or `req.signal`) aborts it. */
+  request(req: GatewayRequest, signal: AbortSignal | undefined = req.signal): Promise<GatewayResult> {
+    const queuedAt = performance.now();
+    if (this.closed || signal?.aborted === true) return Promise.resolve({ ok: false, error: 'ABORTED', message: 'the run stopped', sentAt: queuedAt, doneAt: queuedAt });
+    let headers: string[] = ACCEPT;
+    let body: string | null = null;
+    if (req.body !== undefined || req.headers !== undefined) {
+      headers = [...ACCEPT];
+      for (const k in req.headers) headers.push(k, req.headers[k]!);
+      if (req.body !== undefined) {
+        body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+        headers.push('content-type', 'application/fhir+json');
       }
-      return { ok: true, status: res.statusCode, headers: flat, body: parsed, sentAt, doneAt: performance.now() };
-    } catch (err) {
-      const doneAt = performance.now();
-      if (timedOut) return { ok: false, error: 'TIMEOUT', message: `no answer within ${this.timeoutMs} ms`, sentAt, doneAt };
-      if (aborted()) return { ok: false, error: 'ABORTED', message: 'the run stopped', sentAt, doneAt };
-      return { ok: false, error: classifyError(err), message: err instanceof Error ? err.message : String(err), sentAt, doneAt };
-    } finally {
-      clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onAbort);
     }
+    return new Promise<GatewayResult>((resolve) => {
+      const handler = new ResponseHandler(this, signal, queuedAt, resolve);
+      try {
+        this.pool.dispatch({ method: req.method, path: this.pathFor(req.path), headers, body }, handler as unknown as Dispatcher.DispatchHandler);
+      } catch (err) {
+        handler.onError(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  }
+
+  /** @internal */
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Requests on the wire, by the signal that stops them: one abort listener per signal, not per request. */
+  private readonly bySignal = new Map<AbortSignal, Set<(err?: Error) => void>>();
+
+  /** @internal */
+  track(signal: AbortSignal, c: (err?: Error) => void): void {
+    let set = this.bySignal.get(signal);
+    if (set === undefined) {
+      const s = new Set<(err?: Error) => void>();
+      set = s;
+      this.bySignal.set(signal, s);
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const abort of s) abort(new Error('the run stopped'));
+          s.clear();
+          this.bySignal.delete(signal);
+        },
+        { once: true },
+      );
+    }
+    set.add(c);
+  }
+
+  /** @internal */
+  untrack(signal: AbortSignal, c: (err?: Error) => void): void {
+    this.bySignal.get(signal)?.delete(c);
   }
 
   /** Closes the pool (pending requests are aborted). */
@@ -177,9 +195,114 @@ export class GatewayClient {
   }
 }
 
+const ACCEPT: string[] = ['accept', 'application/fhir+json'];
+
+/** An answer's headers, decoded only when one is asked for (most answers are never asked). */
+export class ResponseHeaders {
+  private map: Map<string, string> | null = null;
+
+  constructor(private readonly raw: readonly (Buffer | string)[]) {}
+
+  /** The value of a header (case-insensitive), repeated ones joined with `, `. */
+  get(name: string): string | undefined {
+    if (this.map === null) {
+      const m = new Map<string, string>();
+      for (let i = 0; i + 1 < this.raw.length; i += 2) {
+        const k = this.raw[i]!.toString().toLowerCase();
+        const v = this.raw[i + 1]!.toString();
+        const before = m.get(k);
+        m.set(k, before === undefined ? v : `${before}, ${v}`);
+      }
+      this.map = m;
+    }
+    return this.map.get(name.toLowerCase());
+  }
+
+  /** Every header, names lower-cased. */
+  toRecord(): Record<string, string> {
+    this.get('');
+    return Object.fromEntries(this.map!);
+  }
+}
+
+/**
+ * One request's undici handler (undici's raw callbacks: headers stay
+ * undecoded until asked for). A class, not closures: one allocation per
+ * request. Settles its promise exactly once.
+ */
+class ResponseHandler {
+  private abort: ((err?: Error) => void) | null = null;
+  private sentAt: number;
+  private status = 0;
+  private raw: readonly Buffer[] = [];
+  private readonly chunks: Buffer[] = [];
+  private settled = false;
+
+  constructor(
+    private readonly client: GatewayClient,
+    private readonly signal: AbortSignal | undefined,
+    queuedAt: number,
+    private readonly resolve: (r: GatewayResult) => void,
+  ) {
+    this.sentAt = queuedAt;
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+    this.sentAt = performance.now();
+    if (this.signal === undefined) return;
+    if (this.signal.aborted) abort(new Error('the run stopped'));
+    else this.client.track(this.signal, abort);
+  }
+
+  onHeaders(statusCode: number, headers: Buffer[]): boolean {
+    this.status = statusCode;
+    this.raw = headers;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    const c = this.chunks;
+    const text = c.length === 0 ? '' : c.length === 1 ? c[0]!.toString('utf8') : Buffer.concat(c).toString('utf8');
+    let parsed: unknown = null;
+    if (text.length > 0) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = null;
+      }
+    }
+    this.settle({ ok: true, status: this.status, headers: new ResponseHeaders(this.raw), body: parsed, sentAt: this.sentAt, doneAt: performance.now() });
+  }
+
+  onError(err: Error): void {
+    const doneAt = performance.now();
+    if (this.signal?.aborted === true || this.client.isClosed()) this.settle({ ok: false, error: 'ABORTED', message: 'the run stopped', sentAt: this.sentAt, doneAt });
+    else this.settle({ ok: false, error: classifyError(err), message: err.message, sentAt: this.sentAt, doneAt });
+  }
+
+  onUpgrade(): void {
+    this.onError(new Error('unexpected protocol upgrade'));
+  }
+
+  onBodySent(): void {}
+
+  private settle(r: GatewayResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.abort !== null && this.signal !== undefined) this.client.untrack(this.signal, this.abort);
+    this.resolve(r);
+  }
+}
+
 /** Seconds (or an HTTP date) of a Retry-After header, in ms; undefined when absent or unreadable. */
-export function retryAfterMs(headers: Readonly<Record<string, string>>): number | undefined {
-  const v = headers['retry-after'];
+export function retryAfterMs(headers: ResponseHeaders): number | undefined {
+  const v = headers.get('retry-after');
   if (v === undefined) return undefined;
   if (/^\d+(\.\d+)?$/.test(v.trim())) return Number(v) * 1000;
   const at = Date.parse(v);

@@ -7,7 +7,7 @@
  */
 export { runLoad, type LoadOptions } from './load.ts';
 export { prepareGateways, PREPARE_RETRY, type PrepareOptions, type PrepareResult, type GatewaySeeding } from './prepare.ts';
-export { GatewayClient, classifyError, retryAfterMs, type GatewayOptions, type GatewayRequest, type GatewayResult, type TlsOptions, type TransportError, type HttpMethod } from './gateway.ts';
+export { GatewayClient, ResponseHeaders, classifyError, retryAfterMs, type GatewayOptions, type GatewayRequest, type GatewayResult, type TlsOptions, type TransportError, type HttpMethod } from './gateway.ts';
 export { runOpenModel, type OpenModelOptions, type OpenModelResult } from './open-model.ts';
 export { planLoad, IOT_UPLOAD_INTERVAL_MS, MAX_READINGS_PER_DEVICE, type LoadPlan, type PlannedFlow, type IotUpload, type DeviceReadings } from './plan.ts';
 export { Bindings, type Route, type LoadFlowKind } from './routing.ts';

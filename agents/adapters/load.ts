@@ -16,7 +16,7 @@ import { FlowRecorders, SecurityRecorder } from '../recorders.ts';
 import { runFlow, type ExecContext } from './flows.ts';
 import type { GatewayClient } from './gateway.ts';
 import { Identities } from './identities.ts';
-import { runOpenModel } from './open-model.ts';
+import { runOpenModel, type OpenModelResult } from './open-model.ts';
 import { planLoad, type PlannedFlow } from './plan.ts';
 import { EndpointStats, type LoadResult } from './result.ts';
 import { Bindings } from './routing.ts';
@@ -37,6 +37,8 @@ export interface LoadOptions {
   /** Builds the client of an endpoint (the CLI reads TLS files here). */
   connect(adapter: AdapterSpec): GatewayClient;
   onWarning?(message: string): void;
+  /** About once a second while flows run. */
+  onProgress?(p: { elapsedMs: number; planned: number; started: number; dropped: number; inFlight: number; requests: number }): void;
   /** Called once the plan is made, before the clock starts. */
   onPlan?(planned: { flows: number; notOffered: number; unbound: number; windowMs: [number, number] }): void;
   readonly signal?: AbortSignal;
@@ -72,7 +74,8 @@ export async function runLoad(spec: ScenarioSpec, options: LoadOptions): Promise
     endpoints,
     serviceTime,
     retry: spec.policies.retries,
-    retryDeadline: t0 + options.durationMs,
+    // Retries may run into the graceful stop, never past it.
+    retryDeadline: t0 + options.durationMs + gracefulStopMs,
     clientFor: (url) => clients.get(url)!,
     identity: (f) => identities.get(f.patient),
     stream: (f) => {
@@ -86,7 +89,7 @@ export async function runLoad(spec: ScenarioSpec, options: LoadOptions): Promise
     counters,
   };
 
-  let result;
+  let result: OpenModelResult;
   try {
     result = await runOpenModel<PlannedFlow>({
       plan: plan.flows,
@@ -104,6 +107,7 @@ export async function runLoad(spec: ScenarioSpec, options: LoadOptions): Promise
       lagWarnMs: options.lagWarnMs ?? 100,
       onLag: (late, at) => options.onWarning?.(`the load generator is ${Math.round(late)} ms behind its schedule at ${(at / 1000).toFixed(1)} s (the client is saturated; latencies still count from the planned starts)`),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.onProgress === undefined ? {} : { onProgress: (p) => options.onProgress!({ ...p, requests: counters.requests }) }),
     });
   } finally {
     await Promise.all([...clients.values()].map((c) => c.close()));

@@ -15,9 +15,15 @@
  *   `gracefulStopMs` to finish, then their signal is aborted. The caller's
  *   signal (Ctrl-C) stops starts at once and aborts outstanding tasks.
  *
+ * Starts due within the next millisecond are caught with setImmediate (timers
+ * have ms granularity), so high arrival rates keep their spacing; not while
+ * every slot is taken (the start would be dropped anyway, and a task's end
+ * runs the generator at once).
+ *
  * The plan is an iterable sorted by offset, read lazily (a benchmark can plan
  * millions of starts without holding them). Wall clock: performance.now().
  */
+import { setMaxListeners } from 'node:events';
 
 export interface OpenModelOptions<T> {
   /** Planned starts, sorted by offset. */
@@ -38,6 +44,9 @@ export interface OpenModelOptions<T> {
   readonly signal?: AbortSignal;
   /** Clock (default performance.now). */
   now?(): number;
+  /** Called every `progressEveryMs` (default 1000) while the run lasts. */
+  onProgress?(p: { readonly elapsedMs: number; readonly planned: number; readonly started: number; readonly dropped: number; readonly inFlight: number }): void;
+  readonly progressEveryMs?: number;
 }
 
 export interface OpenModelResult {
@@ -61,6 +70,8 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
   const now = o.now ?? (() => performance.now());
   const lagWarnMs = o.lagWarnMs ?? 100;
   const stop = new AbortController();
+  // Every outstanding request listens to the stop signal.
+  setMaxListeners(0, stop.signal);
   const r: OpenModelResult = { planned: 0, started: 0, dropped: 0, completed: 0, lagWarnings: 0, maxLagMs: 0, aborted: 0, wallMs: 0, stoppedEarly: false };
   const it = o.plan[Symbol.iterator]();
   let next = it.next();
@@ -68,13 +79,22 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
   let startsOver = false;
   let lastLagWarn = -Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Offset the pending timer fires at. */
+  let timerAt = Infinity;
+  let immediate: ReturnType<typeof setImmediate> | undefined;
   let hardStop: ReturnType<typeof setTimeout> | undefined;
   const t0 = now();
 
   return new Promise<OpenModelResult>((resolve) => {
+    const progress =
+      o.onProgress === undefined
+        ? undefined
+        : setInterval(() => o.onProgress!({ elapsedMs: now() - t0, planned: r.planned, started: r.started, dropped: r.dropped, inFlight }), o.progressEveryMs ?? 1000);
     const finish = (): void => {
       if (!startsOver || inFlight > 0) return;
+      if (progress !== undefined) clearInterval(progress);
       if (timer !== undefined) clearTimeout(timer);
+      if (immediate !== undefined) clearImmediate(immediate);
       if (hardStop !== undefined) clearTimeout(hardStop);
       o.signal?.removeEventListener('abort', onExternalAbort);
       r.wallMs = now() - t0;
@@ -85,7 +105,10 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
       if (startsOver) return;
       startsOver = true;
       if (timer !== undefined) clearTimeout(timer);
+      if (immediate !== undefined) clearImmediate(immediate);
       timer = undefined;
+      immediate = undefined;
+      timerAt = Infinity;
       if (inFlight > 0) {
         const left = Math.max(0, o.durationMs + o.gracefulStopMs - (now() - t0));
         hardStop = setTimeout(abortAll, r.stoppedEarly ? 0 : left);
@@ -147,15 +170,40 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
         }
         start(item, t0 + off);
       }
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
       if (next.done || now() - t0 >= o.durationMs) {
         // Nothing left to start: wait for the outstanding tasks (bounded by the hard stop).
         endStarts();
         return;
       }
-      const wait = Math.max(0, o.offsetMs(next.value) - (now() - t0));
-      timer = setTimeout(pump, wait);
+      // One timer for the next due start; kept when a task's end ran the pump early.
+      const due = o.offsetMs(next.value);
+      if (immediate !== undefined) return; // a check is already queued right after I/O
+      const wait = due - (now() - t0);
+      // When every slot is taken, the start will be dropped whenever it is looked at, and a task's end
+      // runs the pump anyway: no need to catch it early (and spinning would take the CPU from the gateway).
+      if (wait < 1 && inFlight < o.maxInFlight) {
+        // Timers have ms granularity: a start due within the ms is caught on the next turn of the loop.
+        if (timer !== undefined) clearTimeout(timer);
+        timer = undefined;
+        timerAt = Infinity;
+        immediate = setImmediate(onImmediate);
+        return;
+      }
+      if (timer !== undefined && timerAt <= due) return;
+      if (timer !== undefined) clearTimeout(timer);
+      timerAt = due;
+      timer = setTimeout(onTimer, Math.max(0, wait));
+    };
+
+    const onTimer = (): void => {
+      timer = undefined;
+      timerAt = Infinity;
+      pump();
+    };
+
+    const onImmediate = (): void => {
+      immediate = undefined;
+      pump();
     };
 
     if (o.signal?.aborted === true) {

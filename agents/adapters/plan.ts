@@ -2,11 +2,12 @@
  * The load plan: which flows start when (simulated time), for whom, and
  * where they are sent. A pure function of the scenario and its seed: the
  * population of replication 0, and each patient's needs drawn from the same
- * journey stream, in the same order, as agents/journey.ts (the refill, the
- * first emergency, the consent revocation draws, then the devices carried at
- * arrival). Later emergencies, which the simulator draws after the flows have
- * consumed the stream, come from the journey stream's `load` fork instead, as
- * do the points of care, the IoT readings and retry jitter.
+ * journey stream, in the same order, as agents/journey.ts plans them at
+ * arrival (the refill, every emergency of the stay, the consent revocation,
+ * then the devices carried), so the load run meets the simulator's needs.
+ * What the simulator decides later comes from other streams: the point of
+ * care from the journey stream's `load` fork (one per need), readings and
+ * retry jitter from the plan's stream (`rep:0/load`, one fork per flow).
  *
  * A flow is planned when it falls in the window [fromMs, toMs), the patient
  * is abroad, both countries offer the service (else it is counted in
@@ -15,6 +16,7 @@
  * IOT_UPLOAD_INTERVAL_MS while abroad, at most MAX_READINGS_PER_DEVICE
  * readings per device per batch (the latest ones).
  */
+import { planStay, type StayPlan } from '../stay-plan.ts';
 import type { RandomStream } from '../../engine/index.ts';
 import type { CohortSpec, DeviceKind, ScenarioSpec } from '../../scenarios/spec.ts';
 import { DAY_MS } from '../behaviour.ts';
@@ -72,7 +74,7 @@ export interface LoadPlan {
   readonly notOffered: number;
   /** Flows in the window whose path reaches no bound node (not sent). */
   readonly unbound: number;
-  /** Patients with a device in the window. */
+  /** Patients abroad in the window with a device whose uploads reach a bound node. */
   readonly devices: number;
   /** Stream the flows' own streams fork from. */
   readonly rng: RandomStream;
@@ -94,8 +96,7 @@ export function planLoad(spec: ScenarioSpec, bindings: Bindings, fromMs: number,
     if (p.home === p.destination || p.arrivalMs >= spec.durationMs) continue;
     const cohort = cohorts.get(p.cohort)!;
     const rng = journeys.fork(p.id);
-    const load = rng.fork('load');
-    const needs = drawNeeds(p, cohort, rng, load, spec.durationMs);
+    const needs = drawNeeds(p, cohort, rng);
     const offered = (service: 'patientSummary' | 'ePrescription'): boolean =>
       spec.countries[p.home]?.services[service].asA === true && spec.countries[p.destination]?.services[service].asB === true;
     const add = (atMs: number, kind: LoadFlowKind, rest: Pick<PlannedFlow, 'prescription' | 'upload'>, name: string): void => {
@@ -106,7 +107,8 @@ export function planLoad(spec: ScenarioSpec, bindings: Bindings, fromMs: number,
       }
       const b = spec.countries[p.destination];
       const sites = kind === 'patientSummary' ? b?.hospitals.count ?? 0 : kind === 'ePrescription' ? b?.pharmacies.count ?? 0 : 0;
-      const site = kind === 'iotUpload' || sites === 0 ? null : `${kind === 'patientSummary' ? 'hospital' : 'pharmacy'}.${p.destination}.${load.int(sites)}`;
+      // The site comes from the need's own fork: no other flow, in the window or not, shifts it.
+      const site = kind === 'iotUpload' || sites === 0 ? null : `${kind === 'patientSummary' ? 'hospital' : 'pharmacy'}.${p.destination}.${rng.fork('load').fork(name).int(sites)}`;
       const route = bindings.route(kind, p, site);
       if (route === undefined) {
         unbound++;
@@ -116,7 +118,7 @@ export function planLoad(spec: ScenarioSpec, bindings: Bindings, fromMs: number,
     };
     if (needs.refill !== null) add(needs.refill.atMs, 'ePrescription', { prescription: needs.refill.rx, upload: null }, 'refill');
     needs.emergencies.forEach((t, i) => add(t, 'patientSummary', { prescription: null, upload: null }, `emergency:${i}`));
-    if (needs.devices.length > 0 && p.arrivalMs < end) devicePatients++;
+    if (needs.devices.length > 0 && p.arrivalMs < end && bindings.route('iotUpload', p, null) !== undefined) devicePatients++;
     for (const u of uploads(p, cohort, needs.devices, spec.durationMs)) add(u.atMs, 'iotUpload', { prescription: null, upload: u.upload }, `upload:${u.upload.index}`);
   }
   flows.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
@@ -124,29 +126,16 @@ export function planLoad(spec: ScenarioSpec, bindings: Bindings, fromMs: number,
 }
 
 interface Needs {
-  readonly refill: { readonly atMs: number; readonly rx: Prescription } | null;
+  readonly refill: StayPlan['refill'];
   readonly emergencies: readonly number[];
   readonly devices: readonly DeviceKind[];
 }
 
-/** The journey's draws, in journey.ts order; later emergencies from `load`. */
-function drawNeeds(p: Patient, cohort: CohortSpec, rng: RandomStream, load: RandomStream, durationMs: number): Needs {
-  const depart = p.arrivalMs + p.stayMs;
-  const rx = p.prescriptions.length > 0 && rng.next() < cohort.refillShare ? p.prescriptions[0]! : null;
-  const refillAt = rx === null ? Infinity : p.arrivalMs + rng.next() * p.stayMs;
-  const ratePerMs = cohort.emergencyPerDay / DAY_MS;
-  let next = ratePerMs > 0 ? p.arrivalMs + rng.exponential(1 / ratePerMs) : Infinity;
-  const revokeShare = cohort.consentChanges.revokeShare;
-  if (revokeShare > 0 && rng.next() < revokeShare) rng.next();
-  // At arrival the journey hands its stream to the devices: three draws.
+/** The journey's own plan (agents/stay-plan.ts), then the devices it hands the same stream at arrival. */
+function drawNeeds(p: Patient, cohort: CohortSpec, rng: RandomStream): Needs {
+  const plan = planStay(p, cohort, rng);
   const devices = carriedDevices(p, cohort, rng);
-  const emergencies: number[] = [];
-  const last = Math.min(depart, durationMs);
-  while (next < last) {
-    emergencies.push(next);
-    next += load.exponential(1 / ratePerMs);
-  }
-  return { refill: rx === null || !(refillAt < depart) ? null : { atMs: refillAt, rx }, emergencies, devices };
+  return { refill: plan.refill, emergencies: plan.emergencies, devices };
 }
 
 /** Readings a device takes in [0, t) of the stay: one at the start, then every interval. */

@@ -35,7 +35,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { DistributionError, parseDuration } from '../../engine/index.ts';
 import { GENERIC_SUBSTITUTION_SHARE, HOME_REDISPENSE_SHARE } from '../../agents/behaviour.ts';
 import { GatewayClient, prepareGateways, runLoad, type PrepareResult, type TlsOptions } from '../../agents/adapters/index.ts';
-import { loadReport, type LoadReport } from '../../reports/load-report.ts';
+import { endpointReport, loadReport, type LoadReport } from '../../reports/load-report.ts';
 import { reportJson } from '../../reports/write-json.ts';
 import { textSummary } from '../../reports/text-summary.ts';
 import { evaluateThresholds, type ReportWithThresholds } from '../../reports/thresholds.ts';
@@ -119,11 +119,16 @@ export async function loadCommand(args: LoadArgs, io: Io): Promise<number> {
       connect,
       signal: stop.signal,
       onWarning: (m) => io.err(`warning: ${m}\n`),
-      onPlan: (p) =>
+      onProgress: (p) => {
+        if (Math.round(p.elapsedMs / 1000) % 5 === 0) io.err(`  ${(p.elapsedMs / 1000).toFixed(0)} s: ${p.started} started, ${p.dropped} dropped, ${p.inFlight} in flight, ${p.requests} requests\n`);
+      },
+      onPlan: (p) => {
         io.err(
           `  ${p.flows} flows planned in simulated [${fmtSim(p.windowMs[0])}, ${fmtSim(p.windowMs[1])})` +
             `${p.unbound > 0 ? `, ${p.unbound} reach no bound node` : ''}${p.notOffered > 0 ? `, ${p.notOffered} not offered by the countries` : ''}\n`,
-        ),
+        );
+        if (p.flows === 0) io.err(`  hint: nothing falls in that window; --speed ${Math.ceil(spec.durationMs / durationMs)} would cover the whole scenario in ${durationMs / 1000} s\n`);
+      },
     });
     const plain = loadReport(
       {
@@ -220,7 +225,8 @@ async function prepare(args: LoadArgs, spec: ScenarioSpec, connect: (a: AdapterS
       }
     },
   });
-  if (args.json) io.out(JSON.stringify(result, null, 2) + '\n');
+  const endpoints = Object.fromEntries(Object.entries(result.endpoints).map(([k, e]) => [k, endpointReport(e)]));
+  if (args.json) io.out(JSON.stringify({ gateways: result.gateways, endpoints, wallMs: Math.round(result.wallMs) }, null, 2) + '\n');
   let failures = 0;
   for (const [url, g] of Object.entries(result.gateways)) {
     const list = (m: Readonly<Record<string, number>>): string => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ') || 'nothing';

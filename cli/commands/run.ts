@@ -10,6 +10,8 @@ import { textSummary } from '../../reports/text-summary.ts';
 import { evaluateThresholds, parseThreshold, ThresholdError, type ReportWithThresholds, type Threshold } from '../../reports/thresholds.ts';
 import { EXIT } from '../exit-codes.ts';
 import { executeRun } from '../execute.ts';
+import { explainQueueError } from '../queue/errors.ts';
+import { executeViaQueue } from '../queue/submit.ts';
 import type { Io } from '../io.ts';
 import { writeOutputs } from '../write-outputs.ts';
 import { runWithDashboard } from '../run-with-ui.ts';
@@ -26,6 +28,8 @@ export interface RunArgs {
   workers?: number;
   /** false with --no-tui */
   tui?: boolean;
+  /** Run the replications on pitsim workers through this Redis instead of local threads. */
+  queue?: string;
   /** Tests only (not a CLI option): make replication <index> throw or crash its worker. */
   testFaults?: Readonly<Record<number, 'throw' | 'crash'>>;
 }
@@ -49,6 +53,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
       {
         scenarioFile: args.scenario,
         ...(args.workers === undefined ? {} : { workers: args.workers }),
+        ...(args.queue === undefined ? {} : { queue: args.queue }),
         finalize: (plain) => {
           const report = decide(plain);
           return { report, files: args.out === undefined ? [] : writeOutputs(args.out, report) };
@@ -65,14 +70,31 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
   let executed;
+  const progress = (p: { done: number; total: number; events: number }, wallMs: number): void =>
+    io.err(`  replication ${p.done}/${p.total} done, ${p.events} events, ${(wallMs / 1000).toFixed(1)} s\n`);
   try {
-    executed = await executeRun(spec, {
-      scenarioFile: args.scenario,
-      ...(args.workers === undefined ? {} : { workers: args.workers }),
-      ...(args.testFaults === undefined ? {} : { testFaults: args.testFaults }),
-      signal: abort.signal,
-      onProgress: (p) => io.err(`  replication ${p.done}/${p.total} done, ${p.events} events, ${(p.wallMs / 1000).toFixed(1)} s\n`),
-    });
+    if (args.queue !== undefined) {
+      const t0 = performance.now();
+      executed = await executeViaQueue(spec, {
+        scenarioFile: args.scenario,
+        url: args.queue,
+        signal: abort.signal,
+        onProgress: (p) => progress(p, performance.now() - t0),
+        onNotice: (t) => io.err(`  ${t}\n`),
+      });
+    } else {
+      executed = await executeRun(spec, {
+        scenarioFile: args.scenario,
+        ...(args.workers === undefined ? {} : { workers: args.workers }),
+        ...(args.testFaults === undefined ? {} : { testFaults: args.testFaults }),
+        signal: abort.signal,
+        onProgress: (p) => progress(p, p.wallMs),
+      });
+    }
+  } catch (err) {
+    const code = explainQueueError(err, io);
+    if (code !== null) return code;
+    throw err;
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

@@ -13,7 +13,7 @@
  *     .command('worker')
  *     .description('take replication jobs from a Redis queue (BullMQ) and run them on this machine, until Ctrl-C')
  *     .requiredOption('--queue <url>', 'the Redis the submitter uses, e.g. redis://127.0.0.1:6379')
- *     .option('-c, --concurrency <n>', 'replications at once on this machine, one thread each (default: available cores)', positiveInt)
+ *     .option('-c, --concurrency <n>', 'replications at once on this machine: the threads of its pool (default: available cores)', positiveInt)
  *     .option('--lock-duration <ms>', 'job lock; a killed worker\'s job is retried elsewhere after about this long (default 30000)', positiveInt)
  *     .option('--stalled-interval <ms>', 'how often this worker looks for stalled jobs (default 30000)', positiveInt)
  *     .action(async (opts: WorkerArgs) => {

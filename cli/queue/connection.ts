@@ -110,6 +110,12 @@ export interface ClientOptions {
   readonly name?: string;
   /** Every connection error (they repeat while Redis is down: throttle what you print). */
   onError?(e: Error): void;
+  /**
+   * Asked before each reconnection attempt (of this client and of the copies
+   * BullMQ makes with duplicate()); false ends the client for good, which also
+   * fails whatever waits on it (default: always retry).
+   */
+  retry?(): boolean;
 }
 
 /**
@@ -123,15 +129,19 @@ export function createClient(target: RedisTarget, options: ClientOptions = {}): 
     ...(options.name === undefined ? {} : { connectionName: options.name }),
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
-    retryStrategy: (times: number) => Math.min(200 * times, 2000),
+    retryStrategy: (times: number) => (options.retry?.() === false ? null : Math.min(200 * times, 2000)),
   });
   client.on('error', (e: Error) => options.onError?.(e));
   return client;
 }
 
-/** QUIT, or drop the socket when Redis does not answer within `ms`. */
+/** QUIT, or drop the socket when Redis does not answer within `ms` (at once when not connected). */
 export async function closeClient(client: Redis, ms = 1000): Promise<void> {
   if (client.status === 'end') return;
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([client.quit().then(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);

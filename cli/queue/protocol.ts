@@ -66,13 +66,16 @@ export interface SegmentProgress {
 }
 
 /**
- * Replications per job when the submitter is not told: about 16 segments (so
- * up to 16 worker threads share a run), at most 100 replications each (a
- * killed worker loses little; the per-job pool start-up, ~0.3 s, is paid once
- * per segment). 6 -> 1, 48 -> 3, 10 000 -> 100.
+ * Replications per job when the submitter is not told: about 64 segments (so
+ * up to 64 worker threads share a run), at most 25 replications each. Workers
+ * keep their pool between jobs, so a job costs a few Redis round trips; what
+ * bounds the count is that every job carries the spec (~20-50 KB), and what
+ * bounds the size is that a finished job's results travel as one Redis value
+ * (~17 KB a replication for fi-ee-eprescription, ~80 KB for eu-summer-peak).
+ * 6 -> 1, 100 -> 2, 10 000 -> 25.
  */
 export function defaultSegmentSize(replications: number): number {
-  return Math.min(100, Math.max(1, Math.ceil(replications / 16)));
+  return Math.min(25, Math.max(1, Math.ceil(replications / 64)));
 }
 
 /** Consecutive segments of `size` indices covering 0..replications-1 (the last may be shorter). */

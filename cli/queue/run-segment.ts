@@ -1,26 +1,22 @@
 /**
- * Runs one segment (replications from..to-1 of a spec) on a local piscina
- * pool, the way runReplications runs a whole spec: the same worker module,
- * heap limits and error descriptions, results in index order. It exists
- * because runReplications always starts at index 0; a replication is a pure
- * function of (spec, index), so the results are those of a local run.
+ * Runs one segment (replications from..to-1 of a spec) on the worker
+ * process's ReplicationPool, at most `pool.threads` at once, and returns the
+ * results in index order. A segment is all or nothing: the first failure
+ * cancels the rest and is thrown (a ReplicationFailedError naming the
+ * replication and its seed path); an abort throws SegmentAbortedError.
+ * Replications are pure functions of (spec, index): the results are those of
+ * a local run.
  */
-import { runPool } from '../../engine/pool.ts';
-import type { ReplicationProgressMessage, ReplicationTask } from '../../agents/replication-worker.ts';
 import type { ReplicationResult } from '../../agents/result.ts';
 import type { ScenarioSpec } from '../../scenarios/spec.ts';
-import { describeReplication, REPLICATION_RESOURCE_LIMITS, REPLICATION_WORKER, type RunningReplication } from '../run-replications.ts';
+import type { RunningReplication } from '../run-replications.ts';
 import type { SegmentProgress } from './protocol.ts';
+import type { ReplicationPool } from './replication-pool.ts';
 
 export interface RunSegmentOptions {
-  /** Threads of this segment's pool (default 1). */
-  readonly threads?: number;
   /** After every progress message and every finished replication. */
   onProgress?(p: SegmentProgress): void;
-  /** Abort: the returned promise rejects (a segment is all or nothing). */
   readonly signal?: AbortSignal;
-  /** Tests only: the worker module. */
-  readonly workerFile?: string | URL;
 }
 
 export class SegmentAbortedError extends Error {
@@ -30,10 +26,8 @@ export class SegmentAbortedError extends Error {
   }
 }
 
-/** Throws ReplicationFailedError (from the pool) when a replication throws or its thread dies. */
-export async function runSegment(spec: ScenarioSpec, from: number, to: number, options: RunSegmentOptions = {}): Promise<ReplicationResult[]> {
-  const tasks: ReplicationTask[] = [];
-  for (let index = from; index < to; index++) tasks.push({ spec, index });
+export async function runSegment(pool: ReplicationPool, spec: ScenarioSpec, from: number, to: number, options: RunSegmentOptions = {}): Promise<ReplicationResult[]> {
+  const results = new Array<ReplicationResult | undefined>(to - from).fill(undefined);
   const running = new Map<number, RunningReplication>();
   let doneEvents = 0;
   let done = 0;
@@ -43,29 +37,44 @@ export async function runSegment(spec: ScenarioSpec, from: number, to: number, o
     for (const r of running.values()) events += r.events;
     options.onProgress({ done, events, running: [...running.values()].sort((a, b) => a.index - b.index) });
   };
-  const outcome = await runPool<ReplicationTask, ReplicationResult>({
-    workerFile: options.workerFile ?? REPLICATION_WORKER,
-    tasks,
-    workers: Math.max(1, Math.min(options.threads ?? 1, tasks.length)),
-    resourceLimits: REPLICATION_RESOURCE_LIMITS,
-    describeTask: (t) => describeReplication(spec, t.index),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    onProgress: (m) => {
-      const p = m as ReplicationProgressMessage;
-      running.set(p.index, { index: p.index, events: p.events, simTimeMs: p.simTimeMs });
-      report();
-    },
-    onResult: (i, result, completed) => {
-      running.delete(from + i);
-      doneEvents += result.events;
-      done = completed;
-      report();
-    },
-  });
-  if (outcome.aborted) throw new SegmentAbortedError(from, to);
-  return outcome.results.map((r, i) => {
-    if (r === undefined) throw new SegmentAbortedError(from, to);
-    if (r.index !== from + i) throw new Error(`internal: the pool returned replication ${r.index} in place of ${from + i}`);
-    return r;
-  });
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted === true) stop.abort();
+  let failure: { error: unknown } | null = null;
+  let next = from;
+  const lane = async (): Promise<void> => {
+    while (failure === null && !stop.signal.aborted && next < to) {
+      const index = next++;
+      try {
+        const r = await pool.run(
+          spec,
+          index,
+          (m) => {
+            running.set(index, { index, events: m.events, simTimeMs: m.simTimeMs });
+            report();
+          },
+          stop.signal,
+        );
+        if (r.index !== index) throw new Error(`internal: the pool returned replication ${r.index} in place of ${index}`);
+        results[index - from] = r;
+        running.delete(index);
+        doneEvents += r.events;
+        done++;
+        report();
+      } catch (e) {
+        running.delete(index);
+        if (failure === null && options.signal?.aborted !== true) failure = { error: e };
+        stop.abort();
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(pool.threads, to - from) }, lane));
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  if (options.signal?.aborted === true || results.some((r) => r === undefined)) throw new SegmentAbortedError(from, to);
+  return results as ReplicationResult[];
 }

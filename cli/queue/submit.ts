@@ -50,8 +50,12 @@ export const LOST_TIMEOUT_MS = 15_000;
 export const POLL_MS = 1000;
 /** Attempts per segment job: a dead thread or an OOM is retried, a throwing replication is not (see worker.ts). */
 export const JOB_ATTEMPTS = 3;
-/** The events stream is trimmed to about this many entries (each completed event carries its results). */
-export const EVENTS_MAX_LEN = 1000;
+/**
+ * The events stream is trimmed to about this many entries: each completed
+ * event carries its job's results, so a long stream would hold them twice.
+ * Events trimmed before this submitter read them are caught by the poll.
+ */
+export const EVENTS_MAX_LEN = 200;
 
 export interface QueueRunOptions {
   /** redis://host:port */
@@ -126,8 +130,10 @@ export async function runViaQueue(spec: ScenarioSpec, options: QueueRunOptions):
     client.on('close', () => (downSince ??= Date.now()));
     return client;
   };
-  const queueClient = watch(createClient(target, { connectTimeoutMs, name: 'pitsim-submit' }));
-  const eventsClient = watch(createClient(target, { connectTimeoutMs, name: 'pitsim-submit-events' }));
+  let over = false;
+  const retry = (): boolean => !over; // no reconnecting once the run is over (nor in BullMQ's copies of these clients)
+  const queueClient = watch(createClient(target, { connectTimeoutMs, name: 'pitsim-submit', retry }));
+  const eventsClient = watch(createClient(target, { connectTimeoutMs, name: 'pitsim-submit-events', retry }));
   const queue = new Queue(QUEUE_NAME, { connection: queueClient, streams: { events: { maxLen: EVENTS_MAX_LEN } } });
   const events = new QueueEvents(QUEUE_NAME, { connection: eventsClient });
   queue.on('error', () => {}); // connection errors: the watchdog below decides
@@ -142,7 +148,6 @@ export async function runViaQueue(spec: ScenarioSpec, options: QueueRunOptions):
     lastActivity = Date.now();
   };
 
-  let over = false;
   let settle!: (how: 'done' | 'aborted') => void;
   let reject!: (e: unknown) => void;
   const settled = new Promise<'done' | 'aborted'>((res, rej) => {
@@ -287,14 +292,20 @@ export async function runViaQueue(spec: ScenarioSpec, options: QueueRunOptions):
   let ticker: NodeJS.Timeout | undefined;
   let polling = false;
   try {
-    await Promise.race([Promise.all([queue.waitUntilReady(), events.waitUntilReady()]), settled]);
+    // Each step races `settled` (an abort, a failure); whatever loses may reject later, once the
+    // connections are closed: those rejections are expected and dropped.
+    const quiet = <T>(p: Promise<T>): Promise<T> => {
+      p.catch(() => {});
+      return p;
+    };
+    await Promise.race([quiet(Promise.all([queue.waitUntilReady(), events.waitUntilReady()])), settled]);
     if (!over) {
-      await Promise.race([poll(true), settled]);
+      await Promise.race([quiet(poll(true)), settled]);
       if (reused > 0) notice(`resumed run ${runId}: ${reused} of ${segments.length} segments already finished in Redis`);
       report();
     }
     if (!over && pending.size > 0) {
-      const count = await Promise.race([queue.getWorkersCount(), settled.then(() => 0)]);
+      const count = await Promise.race([quiet(queue.getWorkersCount()), settled.then(() => 0)]);
       if (count === 0 && !over) notice(`no pitsim worker is connected to ${where} yet: waiting up to ${Math.round(idleTimeoutMs / 1000)} s for one (pitsim worker --queue ${where})`);
     }
     ticker = setInterval(() => {
@@ -334,7 +345,9 @@ export async function runViaQueue(spec: ScenarioSpec, options: QueueRunOptions):
     over = true;
     clearInterval(ticker);
     signal?.removeEventListener('abort', onAbort);
-    await Promise.race([Promise.allSettled([events.close(), queue.close()]), sleep(2000)]);
+    // With Redis gone, closing politely would wait for it: drop the connections instead.
+    const closing = Promise.allSettled([events.close(), queue.close()]);
+    if (downSince === null) await Promise.race([closing, sleep(2000)]);
     await Promise.all([closeClient(eventsClient), closeClient(queueClient)]);
   }
 }

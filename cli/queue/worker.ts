@@ -1,9 +1,10 @@
 /**
  * The queue worker behind `pitsim worker`: a BullMQ Worker that takes segment
  * jobs from Redis, checks each (protocol, pitsim version, specHash(spec) ==
- * the hash it came with), runs it on a local piscina pool (one thread per
- * job; `concurrency` jobs at once), forwards progress with job.updateProgress
- * (at most every PROGRESS_MS) and returns the ReplicationResults.
+ * the hash it came with), runs its replications on the process's one
+ * long-lived piscina pool (`concurrency` threads, shared by up to
+ * `concurrency` jobs at once), forwards progress with job.updateProgress (at
+ * most every PROGRESS_MS) and returns the ReplicationResults.
  *
  * Faults: a job whose replication throws fails for good (UnrecoverableError:
  * it is a pure function, it would throw anywhere); anything else (a dead
@@ -17,8 +18,9 @@ import { ReplicationFailedError } from '../../engine/pool.ts';
 import { specHash } from '../execute.ts';
 import { VERSION } from '../version.ts';
 import { checkReachable, closeClient, createClient, parseQueueUrl, CONNECT_TIMEOUT_MS } from './connection.ts';
-import { redact } from './errors.ts';
+import { redact, unreachable } from './errors.ts';
 import { describeSegment, parseSegmentJobData, QUEUE_NAME, QUEUE_PROTOCOL, type SegmentJobResult, type SegmentProgress } from './protocol.ts';
+import { ReplicationPool } from './replication-pool.ts';
 import { runSegment } from './run-segment.ts';
 
 /** BullMQ's defaults: a killed worker's job is retried after at most ~lock + interval. */
@@ -30,7 +32,7 @@ export const PROGRESS_MS = 250;
 export interface QueueWorkerOptions {
   /** redis://host:port */
   readonly url: string;
-  /** Jobs at once, each on its own one-thread pool; default os.availableParallelism(). */
+  /** Replications at once on this machine (pool threads, and jobs taken at once); default os.availableParallelism(). */
   readonly concurrency?: number;
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
@@ -50,7 +52,7 @@ export interface QueueWorker {
   processed(): number;
   /**
    * Stop taking jobs. Graceful: wait for the jobs in hand. Forced: abort them
-   * (their pools are destroyed; BullMQ retries them on another worker).
+   * (BullMQ retries them on another worker). Then the pool is destroyed.
    */
   close(force?: boolean): Promise<void>;
 }
@@ -63,6 +65,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const log = (line: string): void => options.onLog?.(line);
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const concurrency = options.concurrency ?? availableParallelism();
+  // One pool for the life of the process: its start-up is paid once, not per job.
+  const pool = new ReplicationPool({ threads: concurrency, ...(options.workerFile === undefined ? {} : { workerFile: options.workerFile }) });
   const active = new Map<string, AbortController>();
   let processed = 0;
   let down = false;
@@ -71,7 +75,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     down = true;
     log(`lost the connection to Redis at ${redact(options.url)} (${e.message}); retrying`);
   };
-  const client = createClient(target, { connectTimeoutMs, name: `pitsim-worker:${name}`, onError: connectionLost });
+  let giveUp = false;
+  const client = createClient(target, { connectTimeoutMs, name: `pitsim-worker:${name}`, onError: connectionLost, retry: () => !giveUp });
   client.on('ready', () => {
     if (!down) return;
     down = false;
@@ -102,10 +107,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       job.updateProgress({ ...p, running: [...p.running] }).catch(() => {}); // progress is best effort (a lost lock, a closing connection)
     };
     try {
-      const results = await runSegment(data.spec, data.from, data.to, {
-        threads: 1,
+      const results = await runSegment(pool, data.spec, data.from, data.to, {
         signal: abort.signal,
-        ...(options.workerFile === undefined ? {} : { workerFile: options.workerFile }),
         onProgress: (p) => {
           latest = p;
           if (timer !== undefined) return;
@@ -127,7 +130,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     }
   };
 
-  const worker = new Worker<unknown, SegmentJobResult>(QUEUE_NAME, processor, {
+  const inHand = new Set<Promise<SegmentJobResult>>();
+  const tracked = (job: Job<unknown, SegmentJobResult>): Promise<SegmentJobResult> => {
+    const p = processor(job);
+    inHand.add(p);
+    p.finally(() => inHand.delete(p)).catch(() => {});
+    return p;
+  };
+  const worker = new Worker<unknown, SegmentJobResult>(QUEUE_NAME, tracked, {
     connection: client,
     concurrency,
     name,
@@ -137,26 +147,51 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     maxStalledCount: 2,
     autorun: true,
   });
-  worker.on('error', (e: Error) => connectionLost(e));
+  worker.on('error', (e: Error) => (isConnectionError(e) ? connectionLost(e) : log(`error: ${e.message}`)));
   worker.on('failed', (job: Job | undefined, e: Error) => log(`job ${job?.id ?? '?'} failed: ${e.message}`));
   worker.on('stalled', (jobId: string) => log(`job ${jobId} stalled (its worker stopped renewing the lock): back in the queue`));
-  await worker.waitUntilReady();
+  try {
+    await worker.waitUntilReady();
+  } catch (e) {
+    await Promise.allSettled([worker.close(true), closeClient(client), pool.destroy()]);
+    throw unreachable(options.url, e instanceof Error ? e.message : String(e), e);
+  }
 
   let closing: Promise<void> | null = null;
+  let finished: Promise<void> | null = null;
   return {
     name,
     concurrency,
     processed: () => processed,
     close: async (force = false) => {
-      if (force) {
-        for (const a of active.values()) a.abort();
-        // BullMQ's forced close does not wait for the processors; give the connection 2 s to say goodbye.
-        const forced = worker.close(true).finally(() => closeClient(client));
-        await Promise.race([forced, new Promise<void>((r) => setTimeout(r, 2000).unref())]);
-        return;
+      if (force) for (const a of active.values()) a.abort();
+      // BullMQ's graceful close waits for the jobs in hand, then for Redis to store their results;
+      // with Redis gone that never ends. So: Redis down -> forced close and no more reconnecting
+      // (the jobs in hand stall and are retried elsewhere); Redis up -> graceful, but once the jobs
+      // are done Redis gets CLOSE_GRACE_MS, then the connections are dropped.
+      const hard = force || client.status !== 'ready';
+      if (hard) giveUp = true;
+      closing ??= worker.close(hard).catch(() => {});
+      const settledJobs = hard ? Promise.resolve() : Promise.allSettled([...inHand]).then(() => undefined);
+      const inTime = await Promise.race([closing.then(() => true), settledJobs.then(() => sleep(CLOSE_GRACE_MS)).then(() => false)]);
+      if (!inTime || hard) {
+        giveUp = true; // BullMQ's own connections (copies of ours) stop reconnecting too
+        client.disconnect();
       }
-      closing ??= worker.close(false).finally(() => closeClient(client));
-      await closing;
+      finished ??= Promise.all([closeClient(client), pool.destroy()]).then(() => undefined);
+      await finished;
     },
   };
+}
+
+/** How long a closing worker waits for Redis once its jobs are done. */
+export const CLOSE_GRACE_MS = 5000;
+
+function isConnectionError(e: Error): boolean {
+  const code = 'code' in e && typeof e.code === 'string' ? e.code : '';
+  return /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/.test(code) || /Connection is closed|connect ETIMEDOUT|Stream isn't writeable/i.test(e.message);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
 }

@@ -121,10 +121,11 @@ export function checkNode(pattern: string, ids: readonly string[], noCountries =
   const re = nodePattern(pattern);
   if (ids.some((id) => re.test(id))) return undefined;
   const near = closest(pattern, ids);
-  const example = ids.slice(0, 2).join(', ');
+  const ncps = ids.filter((id) => id.startsWith('ncp.'));
+  const example = ncps.length === 0 ? 'ncp.FR' : `${ncps.slice(0, 2).join(', ')} or pharmacy.${ncps[0]!.slice(4)}.*`;
   return {
     message: 'matches no node',
-    expected: `a node of the declared countries, such as ${example || 'ncp.FR'}`,
+    expected: `a node of the declared countries, such as ${example}`,
     hint: near !== undefined ? `did you mean \`${near}\`?` : 'node ids are ncp.<country>, pharmacy.<country>.<n> and hospital.<country>.<n>',
   };
 }

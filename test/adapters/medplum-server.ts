@@ -41,6 +41,7 @@ export interface MedplumServer {
 }
 
 const BASE = '/fhir';
+const IDENTIFIED = ['Condition', 'MedicationRequest', 'MedicationDispense', 'Observation', 'Device', 'Medication'] as const;
 let indexed = false;
 
 /** Loads the R4 type and resource definitions and every search parameter into @medplum/core (once per process). */
@@ -50,6 +51,16 @@ export function indexDefinitions(): void {
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-medplum.json') as Bundle);
   for (const file of SEARCH_PARAMETER_BUNDLE_FILES) indexSearchParameterBundle(readJson(file) as Bundle<SearchParameter>);
+  // The shared `identifier` (and `patient`/`code`) parameters are FHIRPath unions over ~30 types, which the
+  // memory repository evaluates on every resource it scans: give the types pitsim searches their own.
+  const own: SearchParameter[] = [];
+  for (const type of IDENTIFIED) {
+    own.push({ resourceType: 'SearchParameter', id: `${type}-identifier`, url: `urn:pitsim:sp:${type}-identifier`, name: 'identifier', status: 'active', description: `${type} identifier`, code: 'identifier', base: [type], type: 'token', expression: `${type}.identifier` });
+  }
+  own.push({ resourceType: 'SearchParameter', id: 'Medication-code', url: 'urn:pitsim:sp:Medication-code', name: 'code', status: 'active', description: 'Medication code', code: 'code', base: ['Medication'], type: 'token', expression: 'Medication.code' });
+  own.push({ resourceType: 'SearchParameter', id: 'Condition-subject', url: 'urn:pitsim:sp:Condition-subject', name: 'subject', status: 'active', description: 'Condition subject', code: 'subject', base: ['Condition'], type: 'reference', target: ['Patient', 'Group'], expression: 'Condition.subject' });
+  own.push({ resourceType: 'SearchParameter', id: 'MedicationRequest-subject', url: 'urn:pitsim:sp:MedicationRequest-subject', name: 'subject', status: 'active', description: 'MedicationRequest subject', code: 'subject', base: ['MedicationRequest'], type: 'reference', target: ['Patient', 'Group'], expression: 'MedicationRequest.subject' });
+  indexSearchParameterBundle({ resourceType: 'Bundle', type: 'collection', entry: own.map((resource) => ({ resource })) });
   indexed = true;
 }
 

@@ -110,3 +110,15 @@ export function doneCounts(lines: readonly string[], runId: string): Map<string,
   }
   return out;
 }
+
+/**
+ * doneCounts over some workers' lines once `jobs` distinct jobs of the run have
+ * logged `done` (a worker's stderr can arrive after its result reached Redis).
+ */
+export async function doneCountsOf(workers: readonly { lines: string[]; from?: number }[], runId: string, jobs: number, ms = 5000, settleMs = 100): Promise<Map<string, number>> {
+  const read = (): Map<string, number> => doneCounts(workers.flatMap((w) => w.lines.slice(w.from ?? 0)), runId);
+  const deadline = Date.now() + ms;
+  while (read().size < jobs && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs)); // a duplicate, if any, would show up too
+  return read();
+}
