@@ -85,7 +85,12 @@ export class Journeys {
     }
     for (const t of plan.emergencies) this.agenda.push(t, slot, NEED.emergency);
     if (plan.revokeAtMs !== null) this.agenda.push(plan.revokeAtMs, slot, NEED.revoke);
-    this.w.onArrival(p, cohort, rng, new ConsentState(this.consent, slot));
+    this.w.onArrival(p, cohort, rng, new ConsentState(this.consent, slot), slot);
+  }
+
+  /** Patient `slot` regenerated, with their live consent (the devices' emergencies). */
+  owner(slot: number): { p: Patient; consent: ConsentState } {
+    return { p: this.patient(slot).p, consent: new ConsentState(this.consent, slot) };
   }
 
   /** A need falls due: the patient, regenerated, meets it on the need's own stream. */

@@ -62,7 +62,7 @@ export class World {
   }
 
   /** Called when a patient arrives in B (starts their devices; set by the replication). */
-  onArrival: (p: Patient, cohort: CohortSpec, rng: RandomStream, consent: ConsentState) => void = () => {};
+  onArrival: (p: Patient, cohort: CohortSpec, rng: RandomStream, consent: ConsentState, slot: number) => void = () => {};
 
   medication(atc: string): MedicationEntry | undefined {
     return this.medications.get(atc);

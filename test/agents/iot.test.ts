@@ -3,7 +3,8 @@
 // latency, device compromise, and the event budget (never one event per reading).
 import { describe, expect, it } from 'vitest';
 import { RandomStream, Simulation } from '../../engine/index.ts';
-import { Connectivity, carriedDevices, COMPROMISE_POLL_MS, fieldsPerReading, startDevices } from '../../agents/iot/index.ts';
+import { ConsentState } from '../../agents/consent.ts';
+import { Connectivity, carriedDevices, COMPROMISE_POLL_MS, deviceFleet, fieldsPerReading, setOwnerLookup, SlotStream, startDevices, StreamTable } from '../../agents/iot/index.ts';
 import { generatePopulation, type Patient } from '../../agents/population/index.ts';
 import { World } from '../../agents/world.ts';
 import { loadScenarioText } from '../../scenarios/load.ts';
@@ -340,5 +341,99 @@ describe('determinism and cost', () => {
     expect(owners.size).toBeGreaterThan(4000);
     expect(w.sim.processedCount).toBeLessThan(bound);
     expect(w.sim.processedCount * 50).toBeLessThan(w.iot.readingsGenerated);
+  });
+});
+
+describe('the fleet: one process, a few bytes per owner', () => {
+  it('a stream slot draws bit for bit what RandomStream draws on the same path', () => {
+    const table = new StreamTable(2);
+    const view = new SlotStream(table, () => 'unused');
+    for (const path of ['3/rep:0/journey/t.0/iot', '3/rep:0/journey/t.1/iot']) {
+      const ref = RandomStream.root(3).fork('rep:0').fork('journey').fork(path.split('/')[3]!).fork('iot');
+      expect(ref.path).toBe(path);
+      table.seed(1, path);
+      const s = view.at(1);
+      for (let i = 0; i < 300; i++) {
+        expect(s.next()).toBe(ref.next());
+        expect(s.normal(20, 3)).toBe(ref.normal(20, 3));
+        expect(s.exponential(50)).toBe(ref.exponential(50));
+        expect(s.int(3)).toBe(ref.int(3));
+      }
+    }
+  });
+
+  it('an owner who arrives while the fleet sleeps is woken on time', () => {
+    const spec = makeSpec({ devices: cgmOnly });
+    const sim = new Simulation();
+    const w = new World(sim, spec);
+    const cohort = spec.population[0]!;
+    const root = RandomStream.root(spec.seed).fork('rep:0').fork('journey');
+    const a = patient({ arrivalMs: 0, stayMs: 5 * DAY });
+    const b = patient({ id: 't.1', index: 1, arrivalMs: DAY, stayMs: DAY });
+    startDevices(w, a, cohort, root.fork(a.id)); // always online, no alerts: the fleet sleeps until a departs
+    sim.process(
+      (function* () {
+        yield DAY;
+        startDevices(w, b, cohort, root.fork(b.id));
+      })(),
+    );
+    sim.run(2 * DAY + MIN);
+    expect(w.iot.readingsDelivered).toBe(288); // b's day, uploaded at b's departure
+    expect(deviceFleet(w).owners).toBe(1);
+    sim.run(spec.durationMs);
+    expect(w.iot.readingsDelivered).toBe(288 + 5 * 288);
+    expect(deviceFleet(w).owners).toBe(0);
+  });
+
+  it('costs under 150 bytes per owner abroad between wake-ups, and keeps no patient when a lookup is set', () => {
+    // The loader's defaults for offline time and alerts; every owner carries two or three devices.
+    const spec = makeSpec({
+      count: 10_000,
+      devices: { cgm: { share: 1 }, bpMonitor: { share: 1, intervalMs: 12 * H }, wearable: { share: 1, intervalMs: 15 * MIN } },
+      iot: { offlineShare: 0.2, offlineSpellMs: 6 * H, alertsPerDay: 0.02, alertEmergencyShare: 0.3 },
+    });
+    const patients = generatePopulation(spec, RandomStream.root(1).fork('rep:0'));
+    const sim = new Simulation();
+    const w = new World(sim, spec);
+    setOwnerLookup(w, (slot) => ({ p: patients[slot]!, consent: ConsentState.of(patients[slot]!) }));
+    const root = RandomStream.root(spec.seed).fork('rep:0').fork('journey');
+    patients.forEach((p, slot) => startDevices(w, p, spec.population[0]!, root.fork(p.id), undefined, slot));
+    const fleet = deviceFleet(w);
+    sim.run(2 * DAY);
+    expect(fleet.owners).toBeGreaterThan(4000);
+    expect(fleet.bytes / fleet.owners).toBeLessThan(150);
+    expect(fleet.patientsKept).toBe(0);
+    sim.run(spec.durationMs);
+    expect(fleet.owners).toBe(0);
+  });
+
+  it('an emergency regenerates its patient through the lookup, with the same results as a kept patient', () => {
+    const spec = makeSpec({ count: 100, devices: cgmOnly, iot: { alertsPerDay: 1, alertEmergencyShare: 1 } });
+    const patients = generatePopulation(spec, RandomStream.root(1).fork('rep:0'));
+    const tallies = (w: World): unknown => ({ iot: w.iot.encode(), ps: w.flows.get('patientSummary').encode(), up: w.flows.get('iotUpload').encode() });
+    const kept = run(spec, patients, (w) => {
+      w.sim.process(
+        (function* () {
+          yield 12 * H;
+          expect(deviceFleet(w).patientsKept).toBeGreaterThan(0);
+        })(),
+      );
+    }).w;
+
+    const sim = new Simulation();
+    const w = new World(sim, spec);
+    const asked: number[] = [];
+    setOwnerLookup(w, (slot) => {
+      asked.push(slot);
+      return { p: patients[slot]!, consent: ConsentState.of(patients[slot]!) };
+    });
+    const root = RandomStream.root(spec.seed).fork('rep:0').fork('journey');
+    patients.forEach((p, slot) => startDevices(w, p, spec.population[0]!, root.fork(p.id), undefined, slot));
+    expect(deviceFleet(w).patientsKept).toBe(0);
+    sim.run(spec.durationMs);
+    const ps = w.flows.get('patientSummary').encode();
+    expect(asked.length).toBe(ps.attempts + (ps.outcomes['noHospitalAvailable'] ?? 0));
+    expect(asked.length).toBeGreaterThan(0);
+    expect(tallies(w)).toEqual(tallies(kept));
   });
 });

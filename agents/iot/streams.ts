@@ -1,0 +1,174 @@
+/**
+ * Random streams by slot, in typed arrays: the generator of RandomStream
+ * (seedrandom's Alea, its state set from the 128-bit hash of the stream's
+ * path) without an object, a PRNG closure and Alea's seeding per stream.
+ * Alea's three state words are multiples of 2^-32 below 1 and its carry an
+ * integer below 2^21, so they are kept as 32-bit integers and every step is
+ * exact: slot s seeded with path P draws bit for bit what RandomStream.root(P)
+ * (or any fork whose path is P) draws. A stream costs 24 bytes (four words and
+ * the spare normal variate) and seeding it costs one hash, no allocation kept.
+ */
+import { RandomStream } from '../../engine/index.ts';
+import { hash128Words, hash32 } from '../../engine/hash.ts';
+
+const TWO_32 = 4294967296;
+const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
+/** Alea's multiplier: 2091639 * (2^32 - 1) + carry stays below 2^53, so integer steps are exact. */
+const ALEA_A = 2091639;
+
+export class StreamTable {
+  private s0: Uint32Array;
+  private s1: Uint32Array;
+  private s2: Uint32Array;
+  private c: Uint32Array;
+  /** Box-Muller's second variate, NaN when none is kept (as RandomStream.normal). */
+  private spare: Float64Array;
+
+  constructor(capacity: number) {
+    this.s0 = new Uint32Array(capacity);
+    this.s1 = new Uint32Array(capacity);
+    this.s2 = new Uint32Array(capacity);
+    this.c = new Uint32Array(capacity);
+    this.spare = new Float64Array(capacity);
+  }
+
+  get capacity(): number {
+    return this.s0.length;
+  }
+
+  /** Bytes held, whatever is in use. */
+  get bytes(): number {
+    return this.capacity * 24;
+  }
+
+  /** Starts slot `slot` as the stream whose path is `path` (RandomStream's seed derivation). */
+  seed(slot: number, path: string): void {
+    const [a, b, c] = hash128Words(`pitsim\u0000${path}`);
+    this.s0[slot] = a;
+    this.s1[slot] = b;
+    this.s2[slot] = c;
+    this.c[slot] = 1;
+    this.spare[slot] = NaN;
+  }
+
+  /** Uniform on [0, 1): one Alea step. */
+  next(slot: number): number {
+    const t = ALEA_A * this.s0[slot]! + this.c[slot]!;
+    const carry = Math.floor(t / TWO_32);
+    const s = t - carry * TWO_32;
+    this.s0[slot] = this.s1[slot]!;
+    this.s1[slot] = this.s2[slot]!;
+    this.s2[slot] = s;
+    this.c[slot] = carry;
+    return s * TWO_TO_MINUS_32;
+  }
+
+  /** Standard normal by Box-Muller, the second variate kept for the next call (as RandomStream.normal). */
+  normal(slot: number): number {
+    const z = this.spare[slot]!;
+    if (z === z) {
+      this.spare[slot] = NaN;
+      return z;
+    }
+    const u = 1 - this.next(slot);
+    const v = this.next(slot);
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare[slot] = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Makes room for slots [0, capacity); keeps every stream's state. */
+  grow(capacity: number): void {
+    if (capacity <= this.capacity) return;
+    const u32 = (a: Uint32Array): Uint32Array => {
+      const b = new Uint32Array(capacity);
+      b.set(a);
+      return b;
+    };
+    this.s0 = u32(this.s0);
+    this.s1 = u32(this.s1);
+    this.s2 = u32(this.s2);
+    this.c = u32(this.c);
+    const spare = new Float64Array(capacity);
+    spare.set(this.spare);
+    this.spare = spare;
+  }
+}
+
+/** The public surface of RandomStream (its private fields make the class itself nominal). */
+type StreamApi = Pick<RandomStream, keyof RandomStream>;
+
+/**
+ * A RandomStream-shaped window on one slot of a StreamTable, re-aimed with
+ * `at(slot)` before use: lets code written for RandomStream (distributions,
+ * the network, equipDevices) draw from a table slot without an object per
+ * stream. Same formulas as RandomStream, so the same draws.
+ */
+export class SlotStream implements StreamApi {
+  private slot = 0;
+
+  constructor(
+    private readonly table: StreamTable,
+    /** Path of a slot's stream (only fork(), seed32() and path read it). */
+    private readonly pathOf: (slot: number) => string,
+  ) {}
+
+  /** Aims the window at `slot` and returns it as a RandomStream. */
+  at(slot: number): RandomStream {
+    this.slot = slot;
+    // Structurally a RandomStream (StreamApi is checked above); only its private fields differ.
+    return this as unknown as RandomStream;
+  }
+
+  get path(): string {
+    return this.pathOf(this.slot);
+  }
+
+  fork(name: string): RandomStream {
+    return RandomStream.root(`${this.path}/${name}`);
+  }
+
+  next(): number {
+    return this.table.next(this.slot);
+  }
+
+  uniform(a: number, b: number): number {
+    return a + (b - a) * this.table.next(this.slot);
+  }
+
+  exponential(mean: number): number {
+    return -mean * Math.log(1 - this.table.next(this.slot));
+  }
+
+  normal(mean = 0, sd = 1): number {
+    return mean + sd * this.table.normal(this.slot);
+  }
+
+  int(n: number): number {
+    return Math.floor(this.table.next(this.slot) * n);
+  }
+
+  chance(p: number): boolean {
+    return this.table.next(this.slot) < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('pick() from an empty list');
+    return items[Math.floor(this.table.next(this.slot) * items.length)]!;
+  }
+
+  weightedIndex(weights: readonly number[]): number {
+    let total = 0;
+    for (const w of weights) total += w;
+    let x = this.table.next(this.slot) * total;
+    for (let i = 0; i < weights.length; i++) {
+      x -= weights[i]!;
+      if (x < 0) return i;
+    }
+    return weights.length - 1;
+  }
+
+  seed32(): number {
+    return hash32(`seed32\u0000${this.path}`);
+  }
+}
