@@ -1,34 +1,45 @@
 /**
- * The agenda of patients' needs: a min-heap of (time, sequence, patient slot,
- * kind) in typed arrays. It holds what each patient present will need next
- * without an object or a process per patient, so a replication's memory
- * follows the needs pending, not the people. Same-time needs pop in the order
- * they were planned (the sequence), which keeps runs deterministic.
+ * An agenda of what agents need next, by slot: a min-heap of (time, sequence,
+ * slot, tag) in typed arrays, 17 bytes an entry, instead of an object or a
+ * process per patient or device owner. Same-time entries pop in the order
+ * they were planned (the sequence), as the kernel's schedule would run them.
+ * Sequence numbers are 32-bit: when they run out, the entries present are
+ * renumbered in order. Growth is by a quarter, so spare capacity stays small.
  */
 
+/** Tags of patients' needs (agents/journey.ts). */
 export const NEED = Object.freeze({ refill: 0, emergency: 1, revoke: 2, depart: 3 });
 export type NeedKind = (typeof NEED)[keyof typeof NEED];
 
-export class NeedAgenda {
+const SEQ_LIMIT = 2 ** 32;
+
+export class SlotAgenda {
   private time = new Float64Array(1024);
-  private seq = new Float64Array(1024);
+  private seq = new Uint32Array(1024);
   private slot = new Uint32Array(1024);
-  private kind = new Uint8Array(1024);
+  private tag = new Uint8Array(1024);
   private n = 0;
   private counter = 0;
+  /** Slot and tag of the entry the last pop() removed. */
   poppedSlot = 0;
-  poppedKind: NeedKind = NEED.refill;
+  poppedTag = 0;
 
   get size(): number {
     return this.n;
+  }
+
+  /** Bytes held, whatever is in use. */
+  get bytes(): number {
+    return this.time.length * 17;
   }
 
   peekTime(): number {
     return this.n === 0 ? Infinity : this.time[0]!;
   }
 
-  push(t: number, slot: number, kind: NeedKind): void {
+  push(t: number, slot: number, tag = 0): void {
     if (this.n === this.time.length) this.grow();
+    if (this.counter === SEQ_LIMIT) this.renumber();
     const s = this.counter++;
     let i = this.n++;
     while (i > 0) {
@@ -41,25 +52,29 @@ export class NeedAgenda {
     this.time[i] = t;
     this.seq[i] = s;
     this.slot[i] = slot;
-    this.kind[i] = kind;
+    this.tag[i] = tag;
   }
 
-  /** Removes the earliest need; its slot and kind land in poppedSlot / poppedKind. */
+  /** Removes the earliest entry and returns its time; its slot and tag land in poppedSlot / poppedTag. */
   pop(): number {
     const t = this.time[0]!;
     this.poppedSlot = this.slot[0]!;
-    this.poppedKind = this.kind[0] as NeedKind;
+    this.poppedTag = this.tag[0]!;
     const last = --this.n;
     if (last > 0) {
       const lt = this.time[last]!;
       const ls = this.seq[last]!;
       const lslot = this.slot[last]!;
-      const lkind = this.kind[last]!;
+      const ltag = this.tag[last]!;
       let i = 0;
       for (;;) {
         let c = 2 * i + 1;
         if (c >= last) break;
-        if (c + 1 < last && this.before(c + 1, c)) c++;
+        if (c + 1 < last) {
+          const t1 = this.time[c + 1]!;
+          const t0 = this.time[c]!;
+          if (t1 < t0 || (t1 === t0 && this.seq[c + 1]! < this.seq[c]!)) c++;
+        }
         const ct = this.time[c]!;
         if (lt < ct || (lt === ct && ls < this.seq[c]!)) break;
         this.move(c, i);
@@ -68,37 +83,38 @@ export class NeedAgenda {
       this.time[i] = lt;
       this.seq[i] = ls;
       this.slot[i] = lslot;
-      this.kind[i] = lkind;
+      this.tag[i] = ltag;
     }
     return t;
   }
 
-  private before(a: number, b: number): boolean {
-    const ta = this.time[a]!;
-    const tb = this.time[b]!;
-    return ta < tb || (ta === tb && this.seq[a]! < this.seq[b]!);
+  /** Gives the entries present sequence numbers 0 .. n-1 in their order (the heap stays a heap). */
+  private renumber(): void {
+    const order = Array.from({ length: this.n }, (_, i) => i).sort((a, b) => this.seq[a]! - this.seq[b]!);
+    order.forEach((i, rank) => (this.seq[i] = rank));
+    this.counter = this.n;
   }
 
   private move(from: number, to: number): void {
     this.time[to] = this.time[from]!;
     this.seq[to] = this.seq[from]!;
     this.slot[to] = this.slot[from]!;
-    this.kind[to] = this.kind[from]!;
+    this.tag[to] = this.tag[from]!;
   }
 
   private grow(): void {
-    const c = this.time.length * 2;
+    const c = this.time.length + Math.max(1024, this.time.length >> 2);
     const t = new Float64Array(c);
     t.set(this.time);
-    const s = new Float64Array(c);
+    const s = new Uint32Array(c);
     s.set(this.seq);
     const sl = new Uint32Array(c);
     sl.set(this.slot);
-    const k = new Uint8Array(c);
-    k.set(this.kind);
+    const tg = new Uint8Array(c);
+    tg.set(this.tag);
     this.time = t;
     this.seq = s;
     this.slot = sl;
-    this.kind = k;
+    this.tag = tg;
   }
 }

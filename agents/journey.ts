@@ -9,7 +9,7 @@
  */
 import type { ProcessGenerator, RandomStream, Simulation } from '../engine/index.ts';
 import type { CohortSpec } from '../scenarios/spec.ts';
-import { NEED, NeedAgenda, type NeedKind } from './agenda.ts';
+import { NEED, SlotAgenda, type NeedKind } from './agenda.ts';
 import { HOME_REDISPENSE_SHARE } from './behaviour.ts';
 import { ConsentState, ConsentTable } from './consent.ts';
 import { ePrescriptionFlow } from './flows/eprescription.ts';
@@ -22,7 +22,7 @@ import type { World } from './world.ts';
 
 export class Journeys {
   private readonly order: ArrivalOrder;
-  private readonly agenda = new NeedAgenda();
+  private readonly agenda = new SlotAgenda();
   private readonly consent: ConsentTable;
   private readonly prescriptions: PrescriptionTable;
   /** Needs met so far per patient: names each need's stream. */
@@ -60,7 +60,7 @@ export class Journeys {
       if (ta <= tn) this.arrive(order[next++]!);
       else {
         this.agenda.pop();
-        this.meet(this.agenda.poppedSlot, this.agenda.poppedKind);
+        this.meet(this.agenda.poppedSlot, this.agenda.poppedTag as NeedKind);
       }
     }
   }

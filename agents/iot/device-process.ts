@@ -5,7 +5,7 @@
  * simulated. Invariant: generated = delivered + lost + still buffered at departure.
  *
  * All device owners of a replication are driven by one process, the fleet:
- * an agenda of wake-ups (WakeAgenda) and, per owner, a few numbers in typed
+ * an agenda of wake-ups (SlotAgenda, agents/agenda.ts) and, per owner, a few numbers in typed
  * arrays by owner slot (reused after departure), so a replication's memory
  * follows the owners abroad, not the population. Between wake-ups an owner is
  * its random stream (StreamTable, 24 bytes), arrival, span and next
@@ -32,7 +32,7 @@ import { ConnectivityLaw } from './connectivity.ts';
 import { carriedDevices, equipDevices } from './devices.ts';
 import { fieldsPerReading } from './fields.ts';
 import { SlotStream, StreamTable } from './streams.ts';
-import { WakeAgenda } from './wake-agenda.ts';
+import { SlotAgenda } from '../agenda.ts';
 
 /** Mean time the home platform in A takes to ingest a batch (exponential), on top of the network. */
 export const PLATFORM_PROCESSING_MS = 50;
@@ -118,7 +118,7 @@ export class DeviceFleet {
 
   private readonly streams: StreamTable;
   private readonly view: SlotStream;
-  private readonly agenda = new WakeAgenda();
+  private readonly agenda = new SlotAgenda();
   /** Cohort plans, by first use; `plans` finds a cohort's. */
   private readonly planList: CohortPlan[] = [];
   private readonly plans = new Map<CohortSpec, number>();

@@ -7,22 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareCommand, type CompareArgs } from '../../cli/commands/compare.ts';
 import { parseParam, sweepCommand, type SweepArgs } from '../../cli/commands/sweep.ts';
-import type { Io } from '../../cli/io.ts';
+import { capture } from '../helpers/capture-io.ts';
 
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTty: false,
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
 
 const scenario = 'scenarios/fi-ee-eprescription.yaml';
 const small = ['population[0].count=200'];

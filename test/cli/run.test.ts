@@ -7,22 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { runCommand } from '../../cli/commands/run.ts';
-import type { Io } from '../../cli/io.ts';
+import { capture } from '../helpers/capture-io.ts';
 
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTty: false,
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
 
 async function runJson(args: string[]): Promise<{ code: number; report: Record<string, unknown>; raw: string }> {
   const io = capture();

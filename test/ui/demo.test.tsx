@@ -12,31 +12,17 @@ import { generatePopulation } from '../../agents/population/index.ts';
 import { replicationStream, runReplication } from '../../agents/replication.ts';
 import { demoCommand } from '../../cli/commands/demo.ts';
 import { demoStory, replayTimes, type DemoStory, type StoryMessage } from '../../cli/demo-story.ts';
-import type { Io } from '../../cli/io.ts';
 import { clockOf, dayOf, explain, narrate, scriptText } from '../../cli/narration.ts';
 import { DemoApp } from '../../cli/ui/components/DemoApp.tsx';
 import { DemoPlayer } from '../../cli/ui/demo-player.ts';
 import { loadScenario } from '../../scenarios/load.ts';
+import { capture } from '../helpers/capture-io.ts';
 
 const goldenDir = join(import.meta.dirname, 'golden');
 const scenario = 'scenarios/german-tourist-france.yaml';
 const small = ['population[0].count=300'];
 const ANSI = /\u001b\[[0-9;]*m/g;
 
-function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTty: false,
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
 
 /** A wall clock that never waits: each sleep advances it and yields to the event loop. */
 class FakeClock implements WallClock {

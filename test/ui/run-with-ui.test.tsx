@@ -10,6 +10,12 @@ import { faultLanes, runWithDashboard } from '../../cli/run-with-ui.ts';
 import { loadScenario } from '../../scenarios/load.ts';
 import type { ScenarioSpec } from '../../scenarios/spec.ts';
 
+// ink draws only its last frame when it believes it runs in CI (is-in-ci reads
+// the environment when ink loads, which happens lazily, inside the test). This
+// test drives a terminal, so for ink it is not CI.
+delete process.env['CI'];
+delete process.env['CONTINUOUS_INTEGRATION'];
+
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
 class FakeStdout extends EventEmitter {
