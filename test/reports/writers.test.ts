@@ -16,6 +16,7 @@ import { neutraliseFormula, reportCsv } from '../../reports/write-csv.ts';
 import { reportJson } from '../../reports/write-json.ts';
 import { reportMarkdown } from '../../reports/write-markdown.ts';
 import { OutputWriteError, writeOutputs } from '../../cli/write-outputs.ts';
+import { textSummary } from '../../reports/text-summary.ts';
 
 const here = import.meta.dirname;
 const fixtureText = readFileSync(join(here, 'fixtures', 'report.json'), 'utf8');
@@ -200,5 +201,13 @@ describe('writeOutputs', () => {
     expect(e.written.map((p) => relative(dir, p))).toEqual(['report.md']);
     expect(e.hint).toContain('report.md');
     expect(tree(dir)).toEqual(['csv', 'report.md']);
+  });
+});
+
+describe('plain-text summary (what `pitsim run` prints in a pipe, in CI or with --no-tui)', () => {
+  it('matches its golden file, and carries no terminal control codes', () => {
+    const text = textSummary(fixture());
+    expect(text).not.toMatch(/\u001b/);
+    golden('summary.txt', text);
   });
 });
