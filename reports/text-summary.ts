@@ -51,7 +51,7 @@ export function textSummary(r: ReportWithThresholds): string {
   out.push(`          ${s.breakGlassAccesses} break-glass accesses, ${s.abuseAlerts} abuse alerts, revocation lag p95 ${n(s.revocationLagMs.p95)} ms, exposure window p50 ${days(s.exposureWindowMs.p50)}`);
   const iot = r.iot;
   if (iot.devices > 0) {
-    out.push(`IoT: ${iot.devices} devices, ${iot.readingsGenerated} readings, ${iot.readingsDelivered} delivered, ${iot.readingsLost} lost, ${iot.readingsExfiltrated} exfiltrated; ${iot.alerts} alerts, latency p95 ${n(iot.alertLatencyMs.p95)} ms; ${iot.personalFieldsCrossed} personal-data fields crossed a border`);
+    out.push(`IoT: ${iot.devices} devices, ${iot.readingsGenerated} readings, ${iot.readingsDelivered} delivered, ${iot.readingsLost} lost, ${iot.readingsExfiltrated} exfiltrated; ${iot.alerts} alerts, latency p95 ${days(iot.alertLatencyMs.p95)}; ${iot.personalFieldsCrossed} personal-data fields crossed a border`);
   }
   const faults = Object.entries(r.faults);
   if (faults.length > 0) {

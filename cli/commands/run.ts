@@ -70,8 +70,13 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
   let executed;
-  const progress = (p: { done: number; total: number; events: number }, wallMs: number): void =>
+  let reported = 0;
+  // One line per finished replication (progress messages also arrive mid-replication).
+  const progress = (p: { done: number; total: number; events: number }, wallMs: number): void => {
+    if (p.done === reported) return;
+    reported = p.done;
     io.err(`  replication ${p.done}/${p.total} done, ${p.events} events, ${(wallMs / 1000).toFixed(1)} s\n`);
+  };
   try {
     if (args.queue !== undefined) {
       const t0 = performance.now();
