@@ -9,7 +9,7 @@ import { hash128 } from '../engine/index.ts';
 import { GENERIC_SUBSTITUTION_SHARE, HOME_REDISPENSE_SHARE } from '../agents/behaviour.ts';
 import type { ReplicationResult } from '../agents/result.ts';
 import { aggregate } from '../reports/aggregate.ts';
-import type { Report, RunInfo } from '../reports/report.ts';
+import type { Report, ReportMeta, RunInfo } from '../reports/report.ts';
 import type { ScenarioSpec } from '../scenarios/spec.ts';
 import { runReplications, type ReplicationsProgress } from './run-replications.ts';
 import { VERSION } from './version.ts';
@@ -47,25 +47,26 @@ export async function executeRun(spec: ScenarioSpec, options: ExecuteOptions): P
   return { report: buildReport(spec, results, runInfo(options.scenarioFile, workers, startedAt, wallMs, results, partial)), partial };
 }
 
+/** The Report's meta, a function of the spec alone (aggregate adds replications and patients). */
+export function reportMeta(spec: ScenarioSpec): Omit<ReportMeta, 'replications' | 'patients'> {
+  return {
+    scenario: spec.name,
+    description: spec.description,
+    seed: spec.seed,
+    durationMs: spec.durationMs,
+    startDate: spec.startDate,
+    version: VERSION,
+    deterministic: true,
+    specHash: specHash(spec),
+    policies: spec.policies,
+    faultSpecs: spec.faults,
+    assumptions: { homeRedispenseShare: HOME_REDISPENSE_SHARE, genericSubstitutionShare: GENERIC_SUBSTITUTION_SHARE },
+  };
+}
+
 /** The Report of some replications: the same meta whichever way they ran. */
 export function buildReport(spec: ScenarioSpec, results: readonly ReplicationResult[], run: RunInfo): Report {
-  return aggregate(
-    {
-      scenario: spec.name,
-      description: spec.description,
-      seed: spec.seed,
-      durationMs: spec.durationMs,
-      startDate: spec.startDate,
-      version: VERSION,
-      deterministic: true,
-      specHash: specHash(spec),
-      policies: spec.policies,
-      faultSpecs: spec.faults,
-      assumptions: { homeRedispenseShare: HOME_REDISPENSE_SHARE, genericSubstitutionShare: GENERIC_SUBSTITUTION_SHARE },
-    },
-    run,
-    results,
-  );
+  return aggregate(reportMeta(spec), run, results);
 }
 
 export function runInfo(scenarioFile: string, workers: number, startedAt: Date, wallMs: number, results: readonly ReplicationResult[], partial: boolean): RunInfo {

@@ -3,51 +3,41 @@
  * from the parent's path and the name by hashing, so a stream's draws depend only
  * on its path, never on which other streams exist or were used: adding an agent
  * or a fault never shifts anyone else's numbers. Generator: seedrandom's Alea,
- * its state derived from a 128-bit hash of the path.
+ * its state derived from a 128-bit hash of the path. RandomStream holds the
+ * draws built on next(); a subclass may keep its generator elsewhere (the IoT
+ * fleet keeps thousands of them in typed arrays).
  */
 import seedrandom from 'seedrandom';
 import { hash128Words, hash32 } from './hash.ts';
 
 const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
 
-export class RandomStream {
+export abstract class RandomStream {
   /** Where this stream sits in the fork tree, e.g. "42/rep:3/pharmacy.FR.12/arrivals". */
-  readonly path: string;
-  private readonly prng: seedrandom.PRNG;
+  abstract readonly path: string;
   private spare = NaN;
 
-  private constructor(path: string) {
-    this.path = path;
-    // Alea's state is set straight from a 128-bit hash of the path: the
-    // hash is the seed derivation, and it spares Alea's own string hashing
-    // (forks are made per patient, so this is on a hot path).
-    const [a, b, c] = hash128Words(`pitsim\u0000${path}`);
-    this.prng = seedrandom.alea('', { state: { c: 1, s0: a * TWO_TO_MINUS_32, s1: b * TWO_TO_MINUS_32, s2: c * TWO_TO_MINUS_32 } });
-  }
+  /** Uniform on [0, 1). */
+  abstract next(): number;
 
   /** The root stream of a run. */
   static root(seed: number | string): RandomStream {
-    return new RandomStream(String(seed));
+    return new AleaStream(String(seed));
   }
 
   /** An independent child stream; the same (parent path, name) always gives the same stream. */
   fork(name: string): RandomStream {
-    return new RandomStream(`${this.path}/${name}`);
-  }
-
-  /** Uniform on [0, 1). */
-  next(): number {
-    return this.prng();
+    return new AleaStream(`${this.path}/${name}`);
   }
 
   /** Uniform on [a, b). */
   uniform(a: number, b: number): number {
-    return a + (b - a) * this.prng();
+    return a + (b - a) * this.next();
   }
 
   /** Exponential with the given mean. */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.prng());
+    return -mean * Math.log(1 - this.next());
   }
 
   /** Normal(mean, sd) by Box-Muller; the second variate is kept for the next call. */
@@ -56,8 +46,8 @@ export class RandomStream {
     if (z === z) {
       this.spare = NaN;
     } else {
-      const u = 1 - this.prng();
-      const v = this.prng();
+      const u = 1 - this.next();
+      const v = this.next();
       const r = Math.sqrt(-2 * Math.log(u));
       z = r * Math.cos(2 * Math.PI * v);
       this.spare = r * Math.sin(2 * Math.PI * v);
@@ -67,25 +57,25 @@ export class RandomStream {
 
   /** An integer in [0, n). */
   int(n: number): number {
-    return Math.floor(this.prng() * n);
+    return Math.floor(this.next() * n);
   }
 
   /** True with probability p. */
   chance(p: number): boolean {
-    return this.prng() < p;
+    return this.next() < p;
   }
 
   /** A uniformly chosen element. */
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new RangeError('pick() from an empty list');
-    return items[Math.floor(this.prng() * items.length)]!;
+    return items[Math.floor(this.next() * items.length)]!;
   }
 
   /** Index chosen with probability proportional to weights[i]. */
   weightedIndex(weights: readonly number[]): number {
     let total = 0;
     for (const w of weights) total += w;
-    let x = this.prng() * total;
+    let x = this.next() * total;
     for (let i = 0; i < weights.length; i++) {
       x -= weights[i]!;
       if (x < 0) return i;
@@ -96,5 +86,25 @@ export class RandomStream {
   /** A 32-bit seed for libraries with their own generator (faker), derived from the path. */
   seed32(): number {
     return hash32(`seed32\u0000${this.path}`);
+  }
+}
+
+/** The ordinary stream: an Alea generator object of its own. */
+class AleaStream extends RandomStream {
+  readonly path: string;
+  private readonly prng: seedrandom.PRNG;
+
+  constructor(path: string) {
+    super();
+    this.path = path;
+    // Alea's state is set straight from a 128-bit hash of the path: the
+    // hash is the seed derivation, and it spares Alea's own string hashing
+    // (forks are made per patient, so this is on a hot path).
+    const [a, b, c] = hash128Words(`pitsim\u0000${path}`);
+    this.prng = seedrandom.alea('', { state: { c: 1, s0: a * TWO_TO_MINUS_32, s1: b * TWO_TO_MINUS_32, s2: c * TWO_TO_MINUS_32 } });
+  }
+
+  next(): number {
+    return this.prng();
   }
 }

@@ -9,7 +9,7 @@
  * the spare normal variate) and seeding it costs one hash, no allocation kept.
  */
 import { RandomStream } from '../../engine/index.ts';
-import { hash128Words, hash32 } from '../../engine/hash.ts';
+import { hash128Words } from '../../engine/hash.ts';
 
 const TWO_32 = 4294967296;
 const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
@@ -95,80 +95,40 @@ export class StreamTable {
   }
 }
 
-/** The public surface of RandomStream (its private fields make the class itself nominal). */
-type StreamApi = Pick<RandomStream, keyof RandomStream>;
-
 /**
- * A RandomStream-shaped window on one slot of a StreamTable, re-aimed with
- * `at(slot)` before use: lets code written for RandomStream (distributions,
- * the network, equipDevices) draw from a table slot without an object per
- * stream. Same formulas as RandomStream, so the same draws.
+ * A RandomStream on one slot of a StreamTable, re-aimed with `at(slot)`
+ * before use: code written for RandomStream (distributions, the network,
+ * equipDevices) draws from a table slot without an object per stream. Only the
+ * generator and the spare normal variate differ; every draw formula is
+ * RandomStream's own, so the draws are the same.
  */
-export class SlotStream implements StreamApi {
+export class SlotStream extends RandomStream {
   private slot = 0;
 
   constructor(
     private readonly table: StreamTable,
     /** Path of a slot's stream (only fork(), seed32() and path read it). */
     private readonly pathOf: (slot: number) => string,
-  ) {}
+  ) {
+    super();
+  }
 
-  /** Aims the window at `slot` and returns it as a RandomStream. */
+  /** Aims the stream at `slot`. */
   at(slot: number): RandomStream {
     this.slot = slot;
-    // Structurally a RandomStream (StreamApi is checked above); only its private fields differ.
-    return this as unknown as RandomStream;
+    return this;
   }
 
   get path(): string {
     return this.pathOf(this.slot);
   }
 
-  fork(name: string): RandomStream {
-    return RandomStream.root(`${this.path}/${name}`);
-  }
-
   next(): number {
     return this.table.next(this.slot);
   }
 
-  uniform(a: number, b: number): number {
-    return a + (b - a) * this.table.next(this.slot);
-  }
-
-  exponential(mean: number): number {
-    return -mean * Math.log(1 - this.table.next(this.slot));
-  }
-
-  normal(mean = 0, sd = 1): number {
+  /** The spare variate lives in the table, per slot. */
+  override normal(mean = 0, sd = 1): number {
     return mean + sd * this.table.normal(this.slot);
-  }
-
-  int(n: number): number {
-    return Math.floor(this.table.next(this.slot) * n);
-  }
-
-  chance(p: number): boolean {
-    return this.table.next(this.slot) < p;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new RangeError('pick() from an empty list');
-    return items[Math.floor(this.table.next(this.slot) * items.length)]!;
-  }
-
-  weightedIndex(weights: readonly number[]): number {
-    let total = 0;
-    for (const w of weights) total += w;
-    let x = this.table.next(this.slot) * total;
-    for (let i = 0; i < weights.length; i++) {
-      x -= weights[i]!;
-      if (x < 0) return i;
-    }
-    return weights.length - 1;
-  }
-
-  seed32(): number {
-    return hash32(`seed32\u0000${this.path}`);
   }
 }

@@ -33,7 +33,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DistributionError, parseDuration } from '../../engine/index.ts';
-import { GENERIC_SUBSTITUTION_SHARE, HOME_REDISPENSE_SHARE } from '../../agents/behaviour.ts';
 import { GatewayClient, prepareGateways, runLoad, type PrepareResult, type TlsOptions } from '../../agents/adapters/index.ts';
 import { endpointReport, loadReport, type LoadReport } from '../../reports/load-report.ts';
 import { reportJson } from '../../reports/write-json.ts';
@@ -44,9 +43,8 @@ import { checkBinding } from '../../scenarios/loader/adapters.ts';
 import { formatIssue } from '../../scenarios/load.ts';
 import type { ScenarioSpec } from '../../scenarios/spec.ts';
 import { EXIT } from '../exit-codes.ts';
-import { specHash } from '../execute.ts';
+import { reportMeta } from '../execute.ts';
 import type { Io } from '../io.ts';
-import { VERSION } from '../version.ts';
 import { writeOutputs } from '../write-outputs.ts';
 import { loadOrExplain } from './load-or-explain.ts';
 import { parseThresholds } from './run.ts';
@@ -130,19 +128,9 @@ export async function loadCommand(args: LoadArgs, io: Io): Promise<number> {
         if (p.flows === 0) io.err(`  hint: nothing falls in that window; --speed ${Math.ceil(spec.durationMs / durationMs)} would cover the whole scenario in ${durationMs / 1000} s\n`);
       },
     });
+    const { deterministic: _simulated, ...meta } = reportMeta(spec);
     const plain = loadReport(
-      {
-        scenario: spec.name,
-        description: spec.description,
-        seed: spec.seed,
-        durationMs: spec.durationMs,
-        startDate: spec.startDate,
-        version: VERSION,
-        specHash: specHash(spec),
-        policies: spec.policies,
-        faultSpecs: spec.faults,
-        assumptions: { homeRedispenseShare: HOME_REDISPENSE_SHARE, genericSubstitutionShare: GENERIC_SUBSTITUTION_SHARE },
-      },
+      meta,
       args.scenario,
       result,
     );
