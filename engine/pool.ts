@@ -3,7 +3,8 @@
  * `workers` at once, dispatched in index order, results stored by task index
  * (never completion order), so any worker count gives the same results array.
  * Generic: it is handed the worker module; a failed or dead worker becomes a
- * ReplicationFailedError, and the pool is always destroyed before returning.
+ * ReplicationFailedError. runPool destroys its threads before returning;
+ * TaskPool keeps them for the caller to reuse.
  */
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -83,6 +84,82 @@ export class PoolOptionError extends KernelError {
   }
 }
 
+export interface TaskPoolOptions {
+  /** The worker module (default export: PoolTask<TTask> -> WorkerReply<TResult>). A `.ts` file gets tsx. */
+  readonly workerFile: string | URL;
+  readonly threads: number;
+  /** Worker execArgv; default: the parent's, plus tsx when the worker file is TypeScript. */
+  readonly execArgv?: readonly string[];
+  /** Per-worker V8 heap limits (V8 flags in execArgv are process-wide, these are not). */
+  readonly resourceLimits?: ResourceLimits;
+  /** A worker failing while idle (not tied to a task); default: ignored, piscina replaces the thread. */
+  onPoolError?(e: ReplicationFailedError): void;
+}
+
+/**
+ * A long-lived set of worker threads that runs one task at a time per thread
+ * (queued FIFO when all are busy). runPool starts one per batch; a queue
+ * worker keeps one for the life of the process.
+ */
+export class TaskPool<TTask extends object, TResult> {
+  readonly threads: number;
+  private readonly pool: Piscina;
+
+  constructor(options: TaskPoolOptions) {
+    if (!Number.isInteger(options.threads) || options.threads < 1) throw new PoolOptionError('threads', options.threads, 'pass a whole number of threads, 1 or more');
+    this.threads = options.threads;
+    const file = typeof options.workerFile === 'string' && !options.workerFile.startsWith('file:') ? options.workerFile : fileURLToPath(options.workerFile);
+    this.pool = new Piscina({
+      filename: file,
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      concurrentTasksPerWorker: 1,
+      execArgv: [...(options.execArgv ?? defaultExecArgv(file))],
+      ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
+    });
+    // Errors not tied to a task would otherwise crash the process.
+    this.pool.on('error', (e: unknown) => options.onPoolError?.(new ReplicationFailedError(-1, 'the pool', 'died', errorData(e))));
+  }
+
+  /**
+   * Runs one task. Everything it posts on its port before returning reaches
+   * onProgress before this resolves, nothing after. Throws
+   * ReplicationFailedError ('threw' or 'died', named by `describe`), or the
+   * abort reason when `signal` aborted it.
+   */
+  async run(task: TTask, index: number, describe: string, onProgress?: (message: unknown) => void, signal?: AbortSignal): Promise<TResult> {
+    const { port1, port2 } = new MessageChannel();
+    let open = true;
+    port1.on('message', (m: unknown) => {
+      if (open) onProgress?.(m);
+    });
+    try {
+      let reply: WorkerReply<TResult>;
+      try {
+        reply = (await this.pool.run({ ...task, port: port2 } satisfies PoolTask<TTask>, { transferList: [port2], signal: signal ?? null })) as WorkerReply<TResult>;
+      } catch (e) {
+        if (signal?.aborted === true) throw e;
+        throw new ReplicationFailedError(index, describe, 'died', errorData(e));
+      }
+      // The result came on piscina's port; progress posted before it may still be
+      // queued on ours (no order across ports): deliver it first.
+      for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) onProgress?.(m.message);
+      if (typeof reply !== 'object' || reply === null || typeof reply.ok !== 'boolean') {
+        throw new ReplicationFailedError(index, describe, 'threw', { name: 'TypeError', message: `the worker returned ${JSON.stringify(reply) ?? String(reply)}, not { ok, result } or { ok, error }` });
+      }
+      if (!reply.ok) throw new ReplicationFailedError(index, describe, 'threw', reply.error);
+      return reply.result;
+    } finally {
+      open = false;
+      port1.close(); // a listening port would keep the process alive
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
 export async function runPool<TTask extends object, TResult>(options: PoolOptions<TTask, TResult>): Promise<PoolOutcome<TResult>> {
   const { tasks, signal } = options;
   if (!Number.isInteger(options.workers) || options.workers < 1) throw new PoolOptionError('workers', options.workers, 'pass a whole number of threads, 1 or more');
@@ -90,18 +167,16 @@ export async function runPool<TTask extends object, TResult>(options: PoolOption
   const results: (TResult | undefined)[] = new Array<TResult | undefined>(total).fill(undefined);
   if (total === 0 || signal?.aborted === true) return { results, completed: 0, aborted: signal?.aborted === true };
 
-  const file = typeof options.workerFile === 'string' && !options.workerFile.startsWith('file:') ? options.workerFile : fileURLToPath(options.workerFile);
   const threads = Math.min(options.workers, total);
-  const pool = new Piscina({
-    filename: file,
-    minThreads: threads,
-    maxThreads: threads,
-    concurrentTasksPerWorker: 1,
-    execArgv: [...(options.execArgv ?? defaultExecArgv(file))],
+  let fail = (_e: Error): void => {};
+  const pool = new TaskPool<TTask, TResult>({
+    workerFile: options.workerFile,
+    threads,
+    ...(options.execArgv === undefined ? {} : { execArgv: options.execArgv }),
     ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
+    onPoolError: (e) => fail(e),
   });
   const describe = (i: number): string => options.describeTask?.(tasks[i]!, i) ?? `task ${i}`;
-  const ports = new Set<MessagePort>();
   let onAbort = (): void => {};
   try {
     return await new Promise<PoolOutcome<TResult>>((resolve, reject) => {
@@ -110,7 +185,7 @@ export async function runPool<TTask extends object, TResult>(options: PoolOption
       let completed = 0;
       let settled = false;
 
-      const fail = (e: Error): void => {
+      fail = (e: Error): void => {
         if (settled) return;
         settled = true;
         reject(e);
@@ -123,41 +198,24 @@ export async function runPool<TTask extends object, TResult>(options: PoolOption
         resolve({ results, completed, aborted: aborted && completed < total });
       };
       const start = (i: number): void => {
-        const { port1, port2 } = new MessageChannel();
-        let open = true;
-        ports.add(port1);
-        port1.on('message', (m: unknown) => {
-          if (open && !settled) options.onProgress?.(m, i);
-        });
         inFlight++;
-        const task: PoolTask<TTask> = { ...tasks[i]!, port: port2 };
-        (pool.run(task, { transferList: [port2], signal: signal ?? null }) as Promise<WorkerReply<TResult>>)
+        pool
+          .run(tasks[i]!, i, describe(i), (m) => !settled && options.onProgress?.(m, i), signal)
           .then(
-            (reply) => {
+            (result) => {
               if (settled) return;
-              // The result came on piscina's port; progress posted before it may still be
-              // queued on ours (no order across ports): deliver it first.
-              for (let m = receiveMessageOnPort(port1); m !== undefined; m = receiveMessageOnPort(port1)) options.onProgress?.(m.message, i);
-              if (typeof reply !== 'object' || reply === null || typeof reply.ok !== 'boolean') {
-                const got = { name: 'TypeError', message: `the worker returned ${JSON.stringify(reply) ?? String(reply)}, not { ok, result } or { ok, error }` };
-                fail(new ReplicationFailedError(i, describe(i), 'threw', got));
-              } else if (reply.ok) {
-                results[i] = reply.result;
-                completed++;
-                options.onResult?.(i, reply.result, completed, total);
-              } else fail(new ReplicationFailedError(i, describe(i), 'threw', reply.error));
+              results[i] = result;
+              completed++;
+              options.onResult?.(i, result, completed, total);
             },
             (e: unknown) => {
               // An abort rejects the tasks it terminates: that is the partial run, not a failure.
               if (signal?.aborted === true) return;
-              fail(new ReplicationFailedError(i, describe(i), 'died', errorData(e)));
+              fail(e instanceof Error ? e : new Error(String(e)));
             },
           )
           .catch((e: unknown) => fail(e instanceof Error ? e : new Error(String(e)))) // a throwing onResult/onProgress
           .finally(() => {
-            open = false;
-            port1.close();
-            ports.delete(port1);
             inFlight--;
             dispatch();
           });
@@ -168,14 +226,11 @@ export async function runPool<TTask extends object, TResult>(options: PoolOption
       };
       onAbort = finishIfIdle;
       signal?.addEventListener('abort', onAbort, { once: true });
-      // Errors not tied to a task (a worker failing while idle) would otherwise crash the process.
-      pool.on('error', (e: unknown) => fail(new ReplicationFailedError(-1, 'the pool', 'died', errorData(e))));
       dispatch();
     });
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await pool.destroy();
-    for (const p of ports) p.close(); // a listening port would keep the process alive
   }
 }
 

@@ -3,24 +3,10 @@
 // 127.0.0.1 on a free port, closed by the test), and a canned FHIR responder.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Io } from '../../cli/io.ts';
 
 export const FIXTURE = 'test/adapters/fixtures/tourists.yaml';
 
-export function capture(): Io & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTty: false,
-    out(t: string) {
-      io.stdout += t;
-    },
-    err(t: string) {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
+export { capture } from '../helpers/capture-io.ts';
 
 export interface TestServer {
   readonly url: string;

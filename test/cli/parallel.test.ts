@@ -7,17 +7,10 @@ import { runReplication } from '../../agents/replication.ts';
 import { ReplicationFailedError } from '../../engine/pool.ts';
 import { loadScenario } from '../../scenarios/load.ts';
 import { runReplications, type ReplicationsProgress } from '../../cli/run-replications.ts';
+import { failure } from '../helpers/rejection.ts';
 
 const spec = loadScenario('scenarios/fi-ee-eprescription.yaml', { sets: ['replications=4', 'population[0].count=400'] });
 
-async function failure(p: Promise<unknown>): Promise<ReplicationFailedError> {
-  const e: unknown = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ReplicationFailedError);
-  return e as ReplicationFailedError;
-}
 
 describe('runReplications', () => {
   it('1, 2 and 3 workers give byte-identical results, equal to the in-thread loop', async () => {

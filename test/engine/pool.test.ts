@@ -12,19 +12,12 @@ import { describe, expect, it } from 'vitest';
 import { KernelError } from '../../engine/errors.ts';
 import { PoolOptionError, ReplicationFailedError, runPool } from '../../engine/pool.ts';
 import type { EchoTask } from '../fixtures/echo-worker.ts';
+import { failure } from '../helpers/rejection.ts';
 
 const workerFile = new URL('../fixtures/echo-worker.ts', import.meta.url);
 const echo = (tasks: EchoTask[], workers: number, extra: Partial<Parameters<typeof runPool<EchoTask, number>>[0]> = {}) =>
   runPool<EchoTask, number>({ workerFile, tasks, workers, describeTask: (t, i) => `echo #${i} (value ${t.value})`, ...extra });
 
-async function failure(p: Promise<unknown>): Promise<ReplicationFailedError> {
-  const e: unknown = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ReplicationFailedError);
-  return e as ReplicationFailedError;
-}
 
 describe('runPool', () => {
   it('stores results by task index, whatever finishes first, with at most `workers` in flight', async () => {
