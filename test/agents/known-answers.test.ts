@@ -29,7 +29,8 @@ start: 2026-07-01
 ${extra}
 `;
 
-const ptEs = (population: string, more = ''): ScenarioSpec =>
+/** Portuguese travellers in Spain (both live for both services); `more` adds top-level sections, `sets` tweak any key. */
+const ptEs = (population: string, more = '', sets: readonly string[] = []): ScenarioSpec =>
   loadScenarioText(
     base(`
 countries:
@@ -47,6 +48,7 @@ population:
 ${population}
 `),
     'known-answer.yaml',
+    { sets },
   );
 
 describe('known answers', () => {
@@ -64,27 +66,9 @@ describe('known answers', () => {
   });
 
   it('country A does not offer ePrescription: every eP attempt fails with SERVICE_NOT_OFFERED_BY_A, PS still works', () => {
-    const spec = ptEs(`    refills: 1\n    emergencies: 0.2\n`, '');
-    const off = loadScenarioText(
-      base(`
-countries:
-  PT:
-    services:
-      ePrescription: { asA: false }
-  ES: {}
-population:
-  - name: travellers
-    count: 3000
-    home: PT
-    destination: ES
-    arrival: uniform(0d, 8d)
-    stay: uniform(1d, 2d)
-    age: triangular(40, 70, 90)
-    refills: 1
-    emergencies: 0.2
-`),
-      'off.yaml',
-    );
+    const needs = `    refills: 1\n    emergencies: 0.2\n`;
+    const spec = ptEs(needs);
+    const off = ptEs(needs, '', ['countries.PT.services.ePrescription.asA=false']);
     expect(spec.countries['PT']!.services.ePrescription.asA).toBe(true);
     const r = run(off);
     const ep = r.flows['ePrescription']!;
@@ -95,37 +79,12 @@ population:
   });
 
   it('zero loss and unlimited capacity: mean PS latency equals the sum of the configured step means', () => {
-    const spec = ptEs(
-      `    consent: 1\n    identity: { nationalId: 1, ehic: 1, eudiWallet: 1 }\n    refills: 0\n    emergencies: 0.3\n`,
-      `  # capacity far above demand: no queueing
-`,
+    const wide = ptEs(
+      `    consent: 1\n    refills: 0\n    emergencies: 0.3\n`,
+      `network:\n  loss: 0\n  national: { latency: lognormal(4ms, 0.3), loss: 0 }\n  links:\n    ES-PT: { latency: uniform(5ms, 15ms), loss: 0 }\nprotocol:\n  identification: { nationalId: 1, ehic: 1, eudiWallet: 1 }\n`,
+      // capacity far above demand: no queueing
+      ['countries.PT.ncp.capacity=100000', 'countries.PT.transcodingErrorRate=0', 'countries.ES.ncp.capacity=100000', 'countries.ES.hospitals.count=2', 'countries.ES.hospitals.staff=100000'],
     );
-    const wide = loadScenarioText(
-      base(`
-countries:
-  PT: { ncp: { capacity: 100000 }, transcodingErrorRate: 0 }
-  ES: { ncp: { capacity: 100000 }, hospitals: { count: 2, staff: 100000 } }
-network:
-  loss: 0
-  national: { latency: lognormal(4ms, 0.3), loss: 0 }
-  links:
-    ES-PT: { latency: uniform(5ms, 15ms), loss: 0 }
-protocol:
-  identification: { nationalId: 1, ehic: 1, eudiWallet: 1 }
-population:
-  - name: travellers
-    count: 3000
-    home: PT
-    destination: ES
-    arrival: uniform(0d, 8d)
-    stay: uniform(1d, 2d)
-    consent: 1
-    refills: 0
-    emergencies: 0.3
-`),
-      'wide.yaml',
-    );
-    void spec;
     const r = run(wide);
     const ps = r.flows['patientSummary']!;
     expect(ps.failed).toBe(0);
