@@ -1,19 +1,19 @@
 /**
- * The gateway client: one undici 7 Pool per FHIR endpoint (keep-alive
- * connections, no pipelining), a total timeout per request, TLS and mutual
- * TLS (client certificate and key, CA bundle), and a result that never
- * throws: either the HTTP answer (status, headers, parsed JSON body) or a
+ * The gateway client: a keep-alive pool of undici 7 Clients per FHIR endpoint
+ * (connection-pool.ts; no pipelining), timeouts, TLS and mutual TLS (client
+ * certificate and key, CA bundle), and a result that never throws: the HTTP
+ * answer (status, headers and JSON body, both decoded only when read) or a
  * transport failure classified as TIMEOUT, CONNECTION (refused, reset,
  * closed), TLS (handshake or certificate) or ABORTED (the run was stopped).
  * A TLS 1.3 server that refuses the client certificate alerts after the
  * client's handshake is over, so the client sees the connection close:
- * CONNECTION, not TLS. Requests go through undici's low-level dispatch API; the timeout is
- * undici's own connect, headers and body timers (no timer per request here),
- * so it bounds the wait for the answer to start and each pause within it.
- * Times are wall-clock milliseconds from `performance.now()` (adapters are
+ * CONNECTION, not TLS. Requests use undici's low-level dispatch API; the
+ * timeout is undici's own connect, headers and body timers (no timer per
+ * request here), so it bounds the wait for the answer to start and each pause
+ * within it. Times are wall-clock ms from `performance.now()` (adapters are
  * the one place in agents/ that may read the wall clock).
  */
-import { Pool, type Dispatcher } from 'undici';
+import { ConnectionPool, type SlotHandler } from './connection-pool.ts';
 
 export type TransportError = 'TIMEOUT' | 'CONNECTION' | 'TLS' | 'ABORTED';
 
@@ -61,6 +61,7 @@ interface Timing {
 }
 
 export type GatewayResult =
+  /** `body` is the parsed JSON (null when empty or not JSON), parsed on first read: a load run mostly needs only the status. */
   | (Timing & { readonly ok: true; readonly status: number; readonly headers: ResponseHeaders; readonly body: unknown })
   | (Timing & { readonly ok: false; readonly error: TransportError; readonly message: string });
 
@@ -94,7 +95,7 @@ export function classifyError(err: unknown): TransportError {
 export class GatewayClient {
   readonly url: string;
   readonly timeoutMs: number;
-  private readonly pool: Pool;
+  private readonly pool: ConnectionPool;
   private readonly basePath: string;
   private closed = false;
 
@@ -104,9 +105,7 @@ export class GatewayClient {
     this.timeoutMs = options.timeoutMs;
     this.basePath = u.pathname.replace(/\/+$/, '');
     const tls = options.tls;
-    this.pool = new Pool(u.origin, {
-      connections: options.connections,
-      pipelining: 1,
+    this.pool = new ConnectionPool(u.origin, options.connections, {
       keepAliveTimeout: options.keepAliveMs ?? 30_000,
       keepAliveMaxTimeout: Math.max(options.keepAliveMs ?? 30_000, 60_000),
       headersTimeout: options.timeoutMs,
@@ -127,7 +126,8 @@ export class GatewayClient {
   /** Full request path for a path relative to the base. */
   pathFor(rel: string): string {
     if (rel === '') return this.basePath === '' ? '/' : this.basePath;
-    return `${this.basePath}/${rel.replace(/^\/+/, '')}`;
+    // On every request: a regex replace only when the path does start with a slash.
+    return rel.charCodeAt(0) === 47 ? `${this.basePath}/${rel.replace(/^\/+/, '')}` : `${this.basePath}/${rel}`;
   }
 
   /** Sends one request; never throws. `signal` (or `req.signal`) aborts it. */
@@ -145,12 +145,7 @@ export class GatewayClient {
       }
     }
     return new Promise<GatewayResult>((resolve) => {
-      const handler = new ResponseHandler(this, signal, queuedAt, resolve);
-      try {
-        this.pool.dispatch({ method: req.method, path: this.pathFor(req.path), headers, body }, handler as unknown as Dispatcher.DispatchHandler);
-      } catch (err) {
-        handler.onError(err instanceof Error ? err : new Error(String(err)));
-      }
+      this.pool.dispatch({ method: req.method, path: this.pathFor(req.path), headers, body }, new ResponseHandler(this, signal, queuedAt, resolve));
     });
   }
 
@@ -187,11 +182,16 @@ export class GatewayClient {
     this.bySignal.get(signal)?.delete(c);
   }
 
+  /** @internal Frees the connection a request used. */
+  release(slot: number): void {
+    this.pool.release(slot);
+  }
+
   /** Closes the pool (pending requests are aborted). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.pool.destroy();
+    await this.pool.destroy(new Error('the client was closed'));
   }
 }
 
@@ -225,17 +225,48 @@ export class ResponseHeaders {
   }
 }
 
+/** A successful answer; the body is decoded and parsed on first read. */
+class Answer {
+  readonly ok = true as const;
+  private parsed: unknown = undefined;
+
+  constructor(
+    readonly status: number,
+    readonly headers: ResponseHeaders,
+    private chunks: Buffer[] | null,
+    readonly sentAt: number,
+    readonly doneAt: number,
+  ) {}
+
+  get body(): unknown {
+    const c = this.chunks;
+    if (c === null) return this.parsed;
+    this.chunks = null;
+    const text = c.length === 0 ? '' : c.length === 1 ? c[0]!.toString('utf8') : Buffer.concat(c).toString('utf8');
+    this.parsed = null;
+    if (text.length > 0) {
+      try {
+        this.parsed = JSON.parse(text);
+      } catch {
+        this.parsed = null;
+      }
+    }
+    return this.parsed;
+  }
+}
+
 /**
  * One request's undici handler (undici's raw callbacks: headers stay
  * undecoded until asked for). A class, not closures: one allocation per
- * request. Settles its promise exactly once.
+ * request. Settles its promise exactly once, and frees its connection then.
  */
-class ResponseHandler {
+class ResponseHandler implements SlotHandler {
+  slot = -1;
   private abort: ((err?: Error) => void) | null = null;
   private sentAt: number;
   private status = 0;
   private raw: readonly Buffer[] = [];
-  private readonly chunks: Buffer[] = [];
+  private chunks: Buffer[] = [];
   private settled = false;
 
   constructor(
@@ -267,17 +298,7 @@ class ResponseHandler {
   }
 
   onComplete(): void {
-    const c = this.chunks;
-    const text = c.length === 0 ? '' : c.length === 1 ? c[0]!.toString('utf8') : Buffer.concat(c).toString('utf8');
-    let parsed: unknown = null;
-    if (text.length > 0) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        parsed = null;
-      }
-    }
-    this.settle({ ok: true, status: this.status, headers: new ResponseHeaders(this.raw), body: parsed, sentAt: this.sentAt, doneAt: performance.now() });
+    this.settle(new Answer(this.status, new ResponseHeaders(this.raw), this.chunks, this.sentAt, performance.now()));
   }
 
   onError(err: Error): void {
@@ -295,6 +316,7 @@ class ResponseHandler {
   private settle(r: GatewayResult): void {
     if (this.settled) return;
     this.settled = true;
+    if (this.slot >= 0) this.client.release(this.slot);
     if (this.abort !== null && this.signal !== undefined) this.client.untrack(this.signal, this.abort);
     this.resolve(r);
   }

@@ -127,6 +127,14 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
       abortAll();
     }
 
+    // One settle callback for every task (fulfilled or rejected): no closures or extra promises per start.
+    const ended = (): void => {
+      inFlight--;
+      r.completed++;
+      if (startsOver) finish();
+      else pump();
+    };
+
     const start = (item: T, plannedAt: number): void => {
       inFlight++;
       r.started++;
@@ -136,12 +144,7 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
       } catch {
         p = Promise.resolve();
       }
-      p.catch(() => undefined).finally(() => {
-        inFlight--;
-        r.completed++;
-        if (startsOver) finish();
-        else pump();
-      });
+      void p.then(ended, ended);
     };
 
     const pump = (): void => {

@@ -15,7 +15,7 @@
  * overdriven far beyond what the endpoint can take, with --max-in-flight equal
  * to the concurrency, so exactly that many requests are outstanding at any
  * time (the excess starts are dropped); each start sends a patient lookup
- * through GatewayClient (undici Pool, keep-alive) via the same call() the
+ * through GatewayClient (keep-alive undici Clients) via the same call() the
  * flows use (endpoint tallies, service-time histogram, JSON parsing).
  * Latency percentiles are service times (send to answer) for both tools.
  * Bounded: a 1 s warm-up, then 10 s of measurement each (`--seconds N`
