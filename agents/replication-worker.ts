@@ -2,11 +2,11 @@
  * The worker entry the pool loads (default export, piscina): one replication
  * task in, `{ ok: true, result }` or `{ ok: false, error }` out, never a throw
  * (error classes lose identity in structured clone). Progress ({ events,
- * simTimeMs }) goes out on the task's port every PROGRESS_EVERY events; it only
- * observes the kernel, so results are the same with or without it.
+ * simTimeMs }) goes out on the task's port about every PROGRESS_EVERY events,
+ * between slices of simulated time; it only observes, so results are the same
+ * with or without it.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { TraceSink } from '../engine/index.ts';
 import type { WorkerErrorData, WorkerReply } from '../engine/pool.ts';
 import type { ScenarioSpec } from '../scenarios/spec.ts';
 import { runReplication } from './replication.ts';
@@ -32,17 +32,6 @@ export interface ReplicationProgressMessage {
 /** Often enough for a live display (a few per second), rare enough to cost nothing. */
 export const PROGRESS_EVERY = 25_000;
 
-class ProgressSink implements TraceSink {
-  private events = 0;
-  constructor(
-    private readonly port: MessagePort,
-    private readonly index: number,
-  ) {}
-  record(time: number): void {
-    if (++this.events % PROGRESS_EVERY === 0) this.port.postMessage({ index: this.index, events: this.events, simTimeMs: time } satisfies ReplicationProgressMessage);
-  }
-}
-
 export default function replicationWorker(task: ReplicationTask & { readonly port?: MessagePort }): WorkerReply<ReplicationResult> | Promise<never> {
   try {
     if (task.testFault === 'crash') {
@@ -52,8 +41,12 @@ export default function replicationWorker(task: ReplicationTask & { readonly por
       return new Promise<never>(() => {}); // never answers: the thread dies first
     }
     if (task.testFault === 'throw') throw new Error(`test fault: replication ${task.index} threw`);
-    const trace = task.port === undefined ? null : new ProgressSink(task.port, task.index);
-    return { ok: true, result: runReplication(task.spec, task.index, { trace }) };
+    const port = task.port;
+    const progress =
+      port === undefined
+        ? null
+        : { everyEvents: PROGRESS_EVERY, report: (events: number, simTimeMs: number) => port.postMessage({ index: task.index, events, simTimeMs } satisfies ReplicationProgressMessage) };
+    return { ok: true, result: runReplication(task.spec, task.index, { progress }) };
   } catch (e) {
     return { ok: false, error: errorData(e) };
   } finally {

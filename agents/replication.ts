@@ -18,7 +18,23 @@ import { World } from './world.ts';
 export interface ReplicationOptions {
   trace?: TraceSink | null;
   observer?: FlowObserver | null;
+  /** Called between slices of simulated time once at least `everyEvents` more events were processed; only observes. */
+  progress?: ReplicationProgress | null;
 }
+
+export interface ReplicationProgress {
+  readonly everyEvents: number;
+  report(events: number, simTimeMs: number): void;
+}
+
+/**
+ * With progress on, the run goes in this many slices of simulated time. Running
+ * `run(t1)`, `run(t2)`, ... processes exactly the entries `run(end)` does, in
+ * the same order (nothing runs between slices), so results do not change;
+ * unlike a trace sink, it costs nothing per event (a trace call per event cost
+ * ~5 % of a replication).
+ */
+const PROGRESS_SLICES = 400;
 
 /** The stream of replication `index`: same seed and index, same stream, on any machine. */
 export function replicationStream(spec: ScenarioSpec, index: number): RandomStream {
@@ -35,7 +51,7 @@ export function runReplication(spec: ScenarioSpec, index: number, options: Repli
   setOwnerLookup(w, (slot) => journeys.owner(slot));
   w.onArrival = (p, cohort, rng, consent, slot) => void startDevices(w, p, cohort, rng, consent, slot);
   journeys.start(sim);
-  sim.run(spec.durationMs);
+  runWithProgress(sim, spec.durationMs, options.progress ?? null);
 
   const nodes: Record<string, NodeTally> = {};
   for (const n of w.nodes()) nodes[n.id] = n.encode();
@@ -51,4 +67,19 @@ export function runReplication(spec: ScenarioSpec, index: number, options: Repli
     iot: w.iot.encode(),
     faults: faults.encode(sim.now),
   };
+}
+
+function runWithProgress(sim: Simulation, durationMs: number, progress: ReplicationProgress | null): void {
+  if (progress === null) {
+    sim.run(durationMs);
+    return;
+  }
+  let reported = 0;
+  for (let k = 1; k <= PROGRESS_SLICES; k++) {
+    sim.run(k === PROGRESS_SLICES ? durationMs : Math.floor((durationMs * k) / PROGRESS_SLICES));
+    if (sim.processedCount - reported >= progress.everyEvents) {
+      reported = sim.processedCount;
+      progress.report(reported, sim.now);
+    }
+  }
 }

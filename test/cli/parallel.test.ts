@@ -59,6 +59,19 @@ describe('runReplications', () => {
     expect(indices).toEqual([...indices].sort((a, b) => a - b));
   });
 
+  it('running in progress slices of simulated time changes nothing; reports rise in events and time', () => {
+    const full = loadScenario('scenarios/fi-ee-eprescription.yaml');
+    const reports: [number, number][] = [];
+    const sliced = runReplication(full, 1, { progress: { everyEvents: 1000, report: (e, t) => reports.push([e, t]) } });
+    expect(JSON.stringify(sliced)).toBe(JSON.stringify(runReplication(full, 1)));
+    expect(reports.length).toBeGreaterThan(10);
+    for (let i = 1; i < reports.length; i++) {
+      expect(reports[i]![0] - reports[i - 1]![0]).toBeGreaterThanOrEqual(1000);
+      expect(reports[i]![1]).toBeGreaterThan(reports[i - 1]![1]);
+    }
+    expect(reports[reports.length - 1]![0]).toBeLessThanOrEqual(sliced.events);
+  });
+
   it('progress arrives while replications run, and ends with every event counted', async () => {
     const big = loadScenario('scenarios/fi-ee-eprescription.yaml', { sets: ['replications=2'] });
     const seen: ReplicationsProgress[] = [];
