@@ -79,6 +79,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     .argument('<scenario>', 'scenario YAML file')
     .option('--bind <node=url>', 'bind a node (or pattern) to a FHIR endpoint, e.g. ncp.FR=http://127.0.0.1:8080/fhir (repeatable)', collect, [] as string[])
     .option('--prepare', 'seed the bound gateways with the population (idempotent), then exit', false)
+    .option('--summary-via <mode>', 'how every bound gateway serves the Patient Summary: operation ($summary, the default), documentReference (MHD) or auto')
     .option('--speed <x>', 'simulated time per wall time (1000: a simulated second per wall ms); default 1', positiveNumber)
     .option('--duration <d>', 'wall time during which flows start, e.g. 30s (default 30s)')
     .option('--max-in-flight <n>', 'flows outstanding at most; later starts are dropped (default 256)', positiveInt)

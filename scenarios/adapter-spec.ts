@@ -29,7 +29,29 @@ export interface AdapterSpec {
   readonly connections: number;
   /** TLS options; only for https URLs. */
   readonly tls?: AdapterTlsSpec;
+  /** How the Patient Summary is fetched (absent: DEFAULT_SUMMARY_MODE). */
+  readonly summary?: SummaryMode;
 }
+
+/**
+ * How a gateway serves the Patient Summary:
+ * - `operation`: `GET Patient/{id}/$summary` (HL7 IPS), one request;
+ * - `documentReference`: MHD style, `GET DocumentReference?patient=&type=
+ *   http://loinc.org|60591-5&status=current`, then the document its
+ *   attachment points to (a Bundle or a Binary), like XCA query then retrieve;
+ * - `auto`: the endpoint's CapabilityStatement (`GET metadata`, read once per
+ *   endpoint) decides: `operation` when it declares the `summary` operation,
+ *   else `documentReference`.
+ */
+export type SummaryMode = 'operation' | 'documentReference' | 'auto';
+export const SUMMARY_MODES: readonly SummaryMode[] = Object.freeze(['operation', 'documentReference', 'auto']);
+
+/**
+ * `operation`: what pitsim always did, so existing scenarios, prepared
+ * gateways and endpoint tallies stay as they were (`--prepare` seeds no
+ * documents, no `metadata` request is added to the figures).
+ */
+export const DEFAULT_SUMMARY_MODE: SummaryMode = 'operation';
 
 /** 10 s: a load run is bounded in wall time, so OpenNCP's 180 s default would outlast most runs. */
 export const DEFAULT_ADAPTER_TIMEOUT_MS = 10_000;

@@ -37,6 +37,8 @@ export const SYSTEM = Object.freeze({
   dispense: 'urn:pitsim:sid:dispense',
   observation: 'urn:pitsim:sid:observation',
   device: 'urn:pitsim:sid:device',
+  patientSummary: 'urn:pitsim:sid:patient-summary',
+  documentReference: 'urn:pitsim:sid:document-reference',
   ehic: 'urn:pitsim:sid:ehic',
   atc: 'http://www.whocc.no/atc',
   icd10: 'http://hl7.org/fhir/sid/icd-10',
@@ -46,6 +48,7 @@ export const SYSTEM = Object.freeze({
   substitution: 'http://terminology.hl7.org/CodeSystem/v3-substanceAdminSubstitution',
   conditionClinical: 'http://terminology.hl7.org/CodeSystem/condition-clinical',
   conditionVerification: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
+  listEmptyReason: 'http://terminology.hl7.org/CodeSystem/list-empty-reason',
   observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
 });
 
@@ -167,6 +170,11 @@ export function medicationsTransaction(catalogue: Catalogue): Bundle {
   };
 }
 
+/** The fullUrl of the patient's Patient entry in their seeding transaction (other entries may reference it). */
+export function patientFullUrl(p: Patient): string {
+  return `urn:uuid:${nameUuid(`patient/${p.id}`)}`;
+}
+
 /**
  * One patient's seeding transaction: the Patient, a Condition per ICD-10
  * code, a MedicationRequest per ePrescription (referencing the seeded
@@ -174,7 +182,7 @@ export function medicationsTransaction(catalogue: Catalogue): Bundle {
  */
 export function patientTransaction(id: PatientIdentity, catalogue: Catalogue, medicationIds: ReadonlyMap<string, string>, startDate: string): Bundle {
   const p = id.patient;
-  const patientUrl = `urn:uuid:${nameUuid(`patient/${p.id}`)}`;
+  const patientUrl = patientFullUrl(p);
   const subject: Reference<FhirPatient> = { reference: patientUrl };
   const recorded = startDate;
   const displays = new Map(catalogue.conditions.map((c) => [c.icd10, c.display]));

@@ -2,9 +2,14 @@
  * A planned flow as real FHIR R4 requests against its gateway, recorded in the
  * simulator's own vocabulary (flows, steps, failure reasons, outcomes):
  *
- * - patientSummary: `GET Patient?identifier=` (step xcpd), then
- *   `GET Patient/{id}/$summary` (step xcaRetrieve): a document Bundle whose
- *   first entry is a Composition.
+ * - patientSummary: `GET Patient?identifier=` (step xcpd), then, as the
+ *   binding's `summary` mode says (summary.ts): `GET Patient/{id}/$summary`
+ *   (step xcaRetrieve; the default), or MHD's `GET DocumentReference?patient=
+ *   &type=http://loinc.org|60591-5&status=current` (step xcaQuery) then the
+ *   document its attachment points to, `GET Bundle/{id}` or `Binary/{id}`
+ *   (step xcaRetrieve), or whichever the CapabilityStatement (`GET metadata`,
+ *   once per endpoint) implies. Either way a document Bundle whose first
+ *   entry is a Composition.
  * - ePrescription: xcpd, then `GET MedicationRequest?subject=&status=active&
  *   intent=order&_include=MedicationRequest:medication` (step xcaQuery) must
  *   list the prescription line; then eDispensation: one transaction with the
@@ -24,6 +29,7 @@ import type { Bundle, BundleEntry, MedicationRequest, Resource } from '@medplum/
 import { Histogram, type RandomStream } from '../../engine/index.ts';
 import type { Fallback, RetryPolicy, ScenarioSpec } from '../../scenarios/spec.ts';
 import type { SubstitutionCode } from '../../scenarios/reference/types.ts';
+import { DEFAULT_SUMMARY_MODE } from '../../scenarios/adapter-spec.ts';
 import { GENERIC_SUBSTITUTION_SHARE } from '../behaviour.ts';
 import { fieldsPerReading, IotRecorder } from '../iot/index.ts';
 import { REASON } from '../reasons.ts';
@@ -33,12 +39,15 @@ import { retryAfterMs, type GatewayClient, type GatewayRequest, type GatewayResu
 import { ADAPTER_REASON, reasonForStatus, reasonForTransport, retryable, type Interaction } from './outcome.ts';
 import type { PlannedFlow } from './plan.ts';
 import type { EndpointStats } from './result.ts';
+import { retrieveSummary, summaryRetrieval, type SummarySend } from './summary.ts';
 
 /** Endpoint templates (method, path relative to the FHIR base, what a POST carries) that key the per-endpoint tallies. */
 export const ENDPOINT: Readonly<Record<Interaction, { readonly method: string; readonly path: string; readonly note?: string }>> = Object.freeze({
   metadata: { method: 'GET', path: 'metadata' },
   identify: { method: 'GET', path: 'Patient?identifier={system|value}' },
   summary: { method: 'GET', path: 'Patient/{id}/$summary' },
+  summaryDocRef: { method: 'GET', path: 'DocumentReference?patient={ref}&type=http://loinc.org|60591-5&status=current' },
+  summaryDocument: { method: 'GET', path: '{attachment.url}', note: 'the Patient Summary document: Bundle or Binary' },
   prescriptions: { method: 'GET', path: 'MedicationRequest?subject={ref}&status=active&intent=order&_include=MedicationRequest:medication' },
   dispense: { method: 'POST', path: '', note: 'transaction: MedicationDispense + MedicationRequest' },
   verifyDispense: { method: 'GET', path: 'MedicationDispense?identifier={system|value}' },
@@ -213,15 +222,9 @@ async function patientSummary(ctx: ExecContext, f: PlannedFlow, plannedAt: numbe
   const who = await identify(ctx, client, ctx.identity(f), flow, rng, signal);
   let reason: string | null = 'reason' in who ? who.reason : null;
   if ('id' in who) {
-    const s0 = performance.now();
-    const r = await call(ctx, client, 'summary', { method: 'GET', path: `Patient/${encodeURIComponent(who.id)}/$summary` }, rng, signal);
-    if (!r.ok) reason = r.reason;
-    else {
-      const first = entries(r.body)[0]?.resource;
-      if ((r.body as Bundle).type !== 'document' || first?.resourceType !== 'Composition') reason = ADAPTER_REASON.psMissingSections;
-    }
-    if (reason === null) flow.step('xcaRetrieve').ok(performance.now() - s0);
-    else flow.step('xcaRetrieve').fail();
+    const send: SummarySend = (interaction, req) => call(ctx, client, interaction, req, rng, signal);
+    const how = await summaryRetrieval(client, f.route.adapter.summary ?? DEFAULT_SUMMARY_MODE, send);
+    reason = 'reason' in how ? how.reason : await retrieveSummary(send, how.mode, client.url, who.id, flow);
   }
   if (reason === null) {
     flow.success(performance.now() - plannedAt);

@@ -14,6 +14,7 @@ export { Bindings, type Route, type LoadFlowKind } from './routing.ts';
 export { Identities } from './identities.ts';
 export { ADAPTER_REASON, reasonForStatus, reasonForTransport, retryable, type Interaction } from './outcome.ts';
 export { ENDPOINT, endpointKey, RECORDED_BY_EARLIER_ATTEMPT, runFlow, call, type ExecContext, type CallResult } from './flows.ts';
+export { retrieveSummary, summaryRetrieval, declaresSummary, newestCurrent, documentPath, summaryReferencesPath, bundleResources, type SummarySend, type SummaryRetrieval } from './summary.ts';
 export { EndpointStats, type EndpointTally, type LoadResult, type LoadTally } from './result.ts';
 export {
   SYSTEM,
@@ -29,6 +30,7 @@ export {
   medicationRequestResource,
   medicationsTransaction,
   patientTransaction,
+  patientFullUrl,
   dispensationTransaction,
   dispenseIdentifier,
   observationBatch,
@@ -36,3 +38,13 @@ export {
   type DispensationInput,
   type ObservationBatchInput,
 } from './fhir.ts';
+export {
+  PATIENT_SUMMARY_TYPE,
+  PATIENT_SUMMARY_SECTIONS,
+  FHIR_JSON,
+  patientSummaryDocument,
+  summaryDocumentReference,
+  patientSummaryEntries,
+  summaryDocumentIdentifier,
+  summaryReferenceIdentifier,
+} from './fhir-summary.ts';

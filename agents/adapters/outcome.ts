@@ -20,8 +20,22 @@
 import { REASON } from '../reasons.ts';
 import type { TransportError } from './gateway.ts';
 
-/** What a request is for: decides the reason of a 404 or 422. */
-export type Interaction = 'identify' | 'summary' | 'prescriptions' | 'dispense' | 'verifyDispense' | 'iotBatch' | 'prepare' | 'metadata';
+/**
+ * What a request is for: decides the reason of a 404 or 422. The Patient
+ * Summary is `summary` ($summary), or `summaryDocRef` (the DocumentReference
+ * search) then `summaryDocument` (the document it points to).
+ */
+export type Interaction =
+  | 'identify'
+  | 'summary'
+  | 'summaryDocRef'
+  | 'summaryDocument'
+  | 'prescriptions'
+  | 'dispense'
+  | 'verifyDispense'
+  | 'iotBatch'
+  | 'prepare'
+  | 'metadata';
 
 export const ADAPTER_REASON = Object.freeze({
   busy: 'ResponderBusy',
@@ -46,6 +60,8 @@ export const ADAPTER_REASON = Object.freeze({
 const VALIDATION: Readonly<Record<Interaction, string>> = {
   identify: ADAPTER_REASON.piGeneric,
   summary: ADAPTER_REASON.psGeneric,
+  summaryDocRef: ADAPTER_REASON.psGeneric,
+  summaryDocument: ADAPTER_REASON.psGeneric,
   prescriptions: ADAPTER_REASON.epGeneric,
   dispense: ADAPTER_REASON.edGeneric,
   verifyDispense: ADAPTER_REASON.edGeneric,
@@ -57,6 +73,8 @@ const VALIDATION: Readonly<Record<Interaction, string>> = {
 const NOT_FOUND: Readonly<Record<Interaction, string>> = {
   identify: REASON.noMatch,
   summary: ADAPTER_REASON.psNotFound,
+  summaryDocRef: ADAPTER_REASON.psNotFound,
+  summaryDocument: ADAPTER_REASON.psNotFound,
   prescriptions: ADAPTER_REASON.epNotFound,
   dispense: ADAPTER_REASON.edNotIdentifiable,
   verifyDispense: ADAPTER_REASON.edNotIdentifiable,

@@ -3,8 +3,13 @@
  * population its flows will look up: first every catalogue Medication (one
  * transaction, conditional on the ATC code), then one transaction per patient
  * (Patient, Conditions, MedicationRequests, each conditional on a
- * deterministic identifier). Running it again creates nothing new: every
- * entry answers 200 (exists) instead of 201 (created).
+ * deterministic identifier). When a binding to the gateway fetches the
+ * Patient Summary MHD style (`summary: documentReference` or `auto`), the
+ * transaction also carries the summary document Bundle and its
+ * DocumentReference (fhir-summary.ts), conditional likewise; with the default
+ * `operation` nothing else is sent, as gateways serving `$summary` may not
+ * accept either. Running it again creates nothing new: every entry answers
+ * 200 (exists) instead of 201 (created).
  *
  * Patients seeded are those of replication 0 who travel within the scenario
  * (home != destination, arrival before its end) and whose flows could reach
@@ -13,11 +18,12 @@
  * after which no new patient is sent.
  */
 import { Histogram, RandomStream } from '../../engine/index.ts';
-import type { AdapterSpec } from '../../scenarios/adapter-spec.ts';
+import { DEFAULT_SUMMARY_MODE, type AdapterSpec } from '../../scenarios/adapter-spec.ts';
 import type { RetryPolicy, ScenarioSpec } from '../../scenarios/spec.ts';
 import { generatePopulation, type Patient } from '../population/index.ts';
 import { replicationStream } from '../replication.ts';
 import { medicationsTransaction, patientTransaction } from './fhir.ts';
+import { patientSummaryEntries } from './fhir-summary.ts';
 import { call, type CallResult } from './flows.ts';
 import type { GatewayClient } from './gateway.ts';
 import { Identities } from './identities.ts';
@@ -72,6 +78,7 @@ export async function prepareGateways(spec: ScenarioSpec, options: PrepareOption
     const client = options.connect(adapter);
     try {
       const patients = population.filter((p) => bindings.gatewaysOf(p, spec.countries).has(adapter.url));
+      const documents = Object.values(spec.adapters ?? {}).some((a) => a.url === adapter.url && (a.summary ?? DEFAULT_SUMMARY_MODE) !== 'operation');
       const created = new Map<string, number>();
       const existing = new Map<string, number>();
       const failed = new Map<string, number>();
@@ -109,8 +116,12 @@ export async function prepareGateways(spec: ScenarioSpec, options: PrepareOption
             options.onProgress?.(adapter.url, done, patients.length);
           }
         };
-        const seedPatient = (p: Patient): Promise<CallResult> =>
-          call(ctx, client, 'prepare', { method: 'POST', path: '', body: patientTransaction(identities.get(p), spec.reference.catalogue, medicationIds, spec.startDate) }, rng.fork(p.id), signal);
+        const seedPatient = (p: Patient): Promise<CallResult> => {
+          const id = identities.get(p);
+          const tx = patientTransaction(id, spec.reference.catalogue, medicationIds, spec.startDate);
+          const body = documents ? { ...tx, entry: [...(tx.entry ?? []), ...patientSummaryEntries(id, spec.reference.catalogue, spec.startDate)] } : tx;
+          return call(ctx, client, 'prepare', { method: 'POST', path: '', body }, rng.fork(p.id), signal);
+        };
         await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
       }
       gateways[adapter.url] = { patients: patients.length, failed: sorted(failed), created: sorted(created), existing: sorted(existing), skipped };

@@ -12,7 +12,8 @@
  * A flow that reaches no bound node is not sent. When several patterns match
  * a node, an exact id wins, then the pattern with the fewest `*`, then the
  * first in key order. Endpoints are identified by URL: nodes bound to the
- * same URL share one connection pool (the first binding's options win).
+ * same URL share one connection pool (the first binding's connection options
+ * win; `summary` stays the matched binding's own).
  */
 import type { AdapterSpec } from '../../scenarios/adapter-spec.ts';
 import type { CountrySpec } from '../../scenarios/spec.ts';

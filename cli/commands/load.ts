@@ -6,7 +6,10 @@
  * and exits; otherwise it plans the flows of the simulated window
  * [0, duration x speed), starts each at its planned wall time (open model),
  * and reports like `pitsim run` (meta.deterministic false) plus `endpoints`
- * and `load`. Thresholds decide exit 99, bad input exit 2, Ctrl-C exit 130
+ * and `load`. `--summary-via` sets how every bound gateway serves the
+ * Patient Summary (`$summary`, DocumentReference then the document, or auto:
+ * the CapabilityStatement decides); give it to `--prepare` too, which then
+ * also seeds the summary documents. Thresholds decide exit 99, bad input exit 2, Ctrl-C exit 130
  * (the partial report is still printed). TLS files are read here, relative
  * to the scenario's folder.
  *
@@ -18,6 +21,7 @@
  *     .argument('<scenario>', 'scenario YAML file')
  *     .option('--bind <node=url>', 'bind a node (or pattern) to a FHIR endpoint, e.g. ncp.FR=http://127.0.0.1:8080/fhir (repeatable)', collect, [] as string[])
  *     .option('--prepare', 'seed the bound gateways with the population (idempotent), then exit', false)
+ *     .option('--summary-via <mode>', 'how every bound gateway serves the Patient Summary: operation ($summary, the default), documentReference (MHD) or auto')
  *     .option('--speed <x>', 'simulated time per wall time (1000: a simulated second per wall ms); default 1', positiveNumber)
  *     .option('--duration <d>', 'wall time during which flows start, e.g. 30s (default 30s)')
  *     .option('--max-in-flight <n>', 'flows outstanding at most; later starts are dropped (default 256)', positiveInt)
@@ -38,8 +42,8 @@ import { endpointReport, loadReport, type LoadReport } from '../../reports/load-
 import { reportJson } from '../../reports/write-json.ts';
 import { textSummary } from '../../reports/text-summary.ts';
 import { evaluateThresholds, type ReportWithThresholds } from '../../reports/thresholds.ts';
-import { DEFAULT_ADAPTER_CONNECTIONS, DEFAULT_ADAPTER_TIMEOUT_MS, type AdapterSpec } from '../../scenarios/adapter-spec.ts';
-import { checkBinding } from '../../scenarios/loader/adapters.ts';
+import { DEFAULT_ADAPTER_CONNECTIONS, DEFAULT_ADAPTER_TIMEOUT_MS, DEFAULT_SUMMARY_MODE, type AdapterSpec, type SummaryMode } from '../../scenarios/adapter-spec.ts';
+import { checkBinding, checkSummaryMode } from '../../scenarios/loader/adapters.ts';
 import { formatIssue } from '../../scenarios/load.ts';
 import type { ScenarioSpec } from '../../scenarios/spec.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -54,6 +58,8 @@ export interface LoadArgs {
   /** `node=url`, repeatable. */
   bind: readonly string[];
   prepare: boolean;
+  /** operation | documentReference | auto: the Patient Summary mode of every binding (overrides the scenario's). */
+  summaryVia?: string;
   speed?: number;
   /** Wall time during which flows start, e.g. `30s`. */
   duration?: string;
@@ -88,7 +94,9 @@ export async function loadCommand(args: LoadArgs, io: Io): Promise<number> {
     io.err('--duration: the duration is zero (expected a duration > 0)\n');
     return EXIT.invalid;
   }
-  const spec = bindAll(loaded, args.bind, io);
+  const bound = bindAll(loaded, args.bind, io);
+  if (bound === null) return EXIT.invalid;
+  const spec = args.summaryVia === undefined ? bound : summaryVia(bound, args.summaryVia, io);
   if (spec === null) return EXIT.invalid;
   if (spec.adapters === undefined || Object.keys(spec.adapters).length === 0) {
     io.err(`${args.scenario}: no node is bound to an endpoint; hint: add \`adapters:\` to the scenario or --bind ncp.FR=http://127.0.0.1:8080/fhir\n`);
@@ -109,7 +117,10 @@ export async function loadCommand(args: LoadArgs, io: Io): Promise<number> {
     const speed = args.speed ?? 1;
     const maxInFlight = args.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     io.err(`pitsim load: ${spec.name}, seed ${spec.seed}, speed ${speed}x, ${durationMs / 1000} s, at most ${maxInFlight} in flight\n`);
-    for (const [node, a] of Object.entries(spec.adapters)) io.err(`  ${node} -> ${a.url} (timeout ${a.timeoutMs / 1000} s, ${a.connections} connections${a.url.startsWith('https:') ? ', TLS' : ''})\n`);
+    for (const [node, a] of Object.entries(spec.adapters)) {
+      const summary = (a.summary ?? DEFAULT_SUMMARY_MODE) === DEFAULT_SUMMARY_MODE ? '' : `, summary via ${a.summary}`;
+      io.err(`  ${node} -> ${a.url} (timeout ${a.timeoutMs / 1000} s, ${a.connections} connections${a.url.startsWith('https:') ? ', TLS' : ''}${summary})\n`);
+    }
     const result = await runLoad(spec, {
       speed,
       durationMs,
@@ -168,12 +179,26 @@ function bindAll(spec: ScenarioSpec, binds: readonly string[], io: Io): Scenario
       timeoutMs: before?.timeoutMs ?? DEFAULT_ADAPTER_TIMEOUT_MS,
       connections: before?.connections ?? DEFAULT_ADAPTER_CONNECTIONS,
       ...(before?.tls !== undefined && b.url.startsWith('https:') ? { tls: before.tls } : {}),
+      ...(before?.summary !== undefined ? { summary: before.summary } : {}),
     };
   }
   if (bad > 0) {
     io.err(`${bad} bad binding${bad === 1 ? '' : 's'}; nothing was run.\n`);
     return null;
   }
+  return { ...spec, adapters };
+}
+
+/** The scenario with `--summary-via` applied to every binding; null after printing the problem. */
+function summaryVia(spec: ScenarioSpec, text: string, io: Io): ScenarioSpec | null {
+  const checked = checkSummaryMode(text);
+  if ('problem' in checked) {
+    const p = checked.problem;
+    io.err(formatIssue({ file: '--summary-via', line: 1, column: 1, path: text, message: p.message, ...(p.expected === undefined ? {} : { expected: p.expected }), ...(p.hint === undefined ? {} : { hint: p.hint }) }) + '\n');
+    return null;
+  }
+  const mode: SummaryMode = checked.mode;
+  const adapters = Object.fromEntries(Object.entries(spec.adapters ?? {}).map(([node, a]) => [node, { ...a, summary: mode }]));
   return { ...spec, adapters };
 }
 

@@ -4,22 +4,26 @@
  *
  *   adapters:
  *     ncp.FR: { url: http://127.0.0.1:8080/fhir, timeout: 10s, connections: 16,
- *               tls: { cert: client.pem, key: client.key, ca: ca.pem } }
+ *               tls: { cert: client.pem, key: client.key, ca: ca.pem },
+ *               summary: documentReference }
  *
  * Keys are matched like fault targets: `ncp.FR`, `pharmacy.FR.3`, with `*` for
  * any characters within one part (`pharmacy.FR.*`), and must match at least
  * one node of the declared countries. `url` is any http(s) URL (the tests use
  * loopback only; see scenarios/adapter-spec.ts), `tls` only goes with https,
- * and a client `cert` needs its `key`. The same checks serve `--bind`
- * (checkBinding), so both report problems the same way.
+ * and a client `cert` needs its `key`; `summary` is one of SUMMARY_MODES
+ * (absent: the default, not written into the spec). The same checks serve
+ * `--bind` (checkBinding) and `--summary-via` (checkSummaryMode), so both
+ * report problems the same way.
  */
+import { isScalar } from 'yaml';
 import { closest } from '../../engine/index.ts';
-import { DEFAULT_ADAPTER_CONNECTIONS, DEFAULT_ADAPTER_TIMEOUT_MS, type AdapterSpec, type AdapterTlsSpec } from '../adapter-spec.ts';
+import { DEFAULT_ADAPTER_CONNECTIONS, DEFAULT_ADAPTER_TIMEOUT_MS, SUMMARY_MODES, type AdapterSpec, type AdapterTlsSpec, type SummaryMode } from '../adapter-spec.ts';
 import type { CountrySpec } from '../spec.ts';
 import type { Context } from './context.ts';
 import { child, isNull, type Entry, type Reader, type Value } from './reader.ts';
 
-const ADAPTER_KEYS = ['url', 'timeout', 'connections', 'tls'];
+const ADAPTER_KEYS = ['url', 'timeout', 'connections', 'tls', 'summary'];
 const TLS_KEYS = ['cert', 'key', 'ca'];
 const NODE_PATTERN = /^[A-Za-z0-9_*-]+(\.[A-Za-z0-9_*-]+)*$/;
 const URL_EXAMPLE = 'an http(s) URL such as http://127.0.0.1:8080/fhir';
@@ -47,6 +51,7 @@ function readAdapter(r: Reader, node: Value, path: string): AdapterSpec | undefi
   const t = f.get('timeout');
   const c = f.get('connections');
   const tlsEntry = f.get('tls');
+  const summaryEntry = f.get('summary');
   let url: string | undefined;
   if (u !== undefined) {
     const text = r.text(u.value, u.path, URL_EXAMPLE);
@@ -59,12 +64,41 @@ function readAdapter(r: Reader, node: Value, path: string): AdapterSpec | undefi
   const timeoutMs = t === undefined ? DEFAULT_ADAPTER_TIMEOUT_MS : r.duration(t.value, t.path, true);
   const connections = c === undefined ? DEFAULT_ADAPTER_CONNECTIONS : r.integer(c.value, c.path, 1);
   const tls = tlsEntry === undefined ? null : readTls(r, tlsEntry);
+  const summary = summaryEntry === undefined ? null : readSummaryMode(r, summaryEntry);
   if (tlsEntry !== undefined && url !== undefined && !url.startsWith('https:')) {
     r.report(tlsEntry.keyNode, tlsEntry.path, '`tls` applies to https URLs only', { hint: `write the url as https://${url.slice('http://'.length)}, or remove \`tls\`` });
     return undefined;
   }
-  if (url === undefined || timeoutMs === undefined || connections === undefined || tls === undefined) return undefined;
-  return { url, timeoutMs, connections, ...(tls === null ? {} : { tls }) };
+  if (url === undefined || timeoutMs === undefined || connections === undefined || tls === undefined || summary === undefined) return undefined;
+  return { url, timeoutMs, connections, ...(tls === null ? {} : { tls }), ...(summary === null ? {} : { summary }) };
+}
+
+/** The summary mode; undefined after reporting a problem. */
+function readSummaryMode(r: Reader, e: Entry): SummaryMode | undefined {
+  if (!isScalar(e.value) || typeof e.value.value !== 'string') {
+    r.wrongType(e.value, e.path, SUMMARY_MODES_EXPECTED);
+    return undefined;
+  }
+  const checked = checkSummaryMode(e.value.value);
+  if ('mode' in checked) return checked.mode;
+  r.report(e.value, e.path, checked.problem.message, { expected: checked.problem.expected, hint: checked.problem.hint });
+  return undefined;
+}
+
+const SUMMARY_MODES_EXPECTED = `one of ${SUMMARY_MODES.join(', ')}`;
+
+/** `summary:` or `--summary-via`: the mode, or why the text is not one. */
+export function checkSummaryMode(text: string): { mode: SummaryMode } | { problem: BindingProblem } {
+  const mode = SUMMARY_MODES.find((m) => m === text);
+  if (mode !== undefined) return { mode };
+  const near = closest(text, SUMMARY_MODES);
+  return {
+    problem: {
+      message: `unknown value \`${text}\``,
+      expected: SUMMARY_MODES_EXPECTED,
+      hint: near !== undefined ? `did you mean \`${near}\`?` : 'operation is `Patient/{id}/$summary`, documentReference a DocumentReference search then its document, auto asks the CapabilityStatement',
+    },
+  };
 }
 
 /** The tls mapping; undefined after reporting a problem. */

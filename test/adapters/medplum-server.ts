@@ -9,8 +9,11 @@
  * (`validateResource`, 422 with an OperationOutcome); the HTTP status comes
  * from the OperationOutcome; `/metadata` serves a CapabilityStatement;
  * `Patient/{id}/$summary` and `Patient/$summary?identifier=` return an
- * IPS-like document Bundle; a thrown error becomes a 500 OperationOutcome,
- * never a dropped socket. State lives in memory and vanishes with the server.
+ * IPS-like document Bundle (unless started with `summaryOperation: false`:
+ * then neither the route nor the CapabilityStatement has it, and a summary is
+ * found MHD style, DocumentReference then Bundle); a thrown error becomes a
+ * 500 OperationOutcome, never a dropped socket. State lives in memory and
+ * vanishes with the server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,7 +44,7 @@ export interface MedplumServer {
 }
 
 const BASE = '/fhir';
-const IDENTIFIED = ['Condition', 'MedicationRequest', 'MedicationDispense', 'Observation', 'Device', 'Medication'] as const;
+const IDENTIFIED = ['Condition', 'MedicationRequest', 'MedicationDispense', 'Observation', 'Device', 'Medication', 'DocumentReference'] as const;
 let indexed = false;
 
 /** Loads the R4 type and resource definitions and every search parameter into @medplum/core (once per process). */
@@ -59,12 +62,15 @@ export function indexDefinitions(): void {
   }
   own.push({ resourceType: 'SearchParameter', id: 'Medication-code', url: 'urn:pitsim:sp:Medication-code', name: 'code', status: 'active', description: 'Medication code', code: 'code', base: ['Medication'], type: 'token', expression: 'Medication.code' });
   own.push({ resourceType: 'SearchParameter', id: 'Condition-subject', url: 'urn:pitsim:sp:Condition-subject', name: 'subject', status: 'active', description: 'Condition subject', code: 'subject', base: ['Condition'], type: 'reference', target: ['Patient', 'Group'], expression: 'Condition.subject' });
+  own.push({ resourceType: 'SearchParameter', id: 'DocumentReference-patient', url: 'urn:pitsim:sp:DocumentReference-patient', name: 'patient', status: 'active', description: 'DocumentReference patient', code: 'patient', base: ['DocumentReference'], type: 'reference', target: ['Patient'], expression: 'DocumentReference.subject' });
+  own.push({ resourceType: 'SearchParameter', id: 'DocumentReference-type', url: 'urn:pitsim:sp:DocumentReference-type', name: 'type', status: 'active', description: 'DocumentReference type', code: 'type', base: ['DocumentReference'], type: 'token', expression: 'DocumentReference.type' });
   own.push({ resourceType: 'SearchParameter', id: 'MedicationRequest-subject', url: 'urn:pitsim:sp:MedicationRequest-subject', name: 'subject', status: 'active', description: 'MedicationRequest subject', code: 'subject', base: ['MedicationRequest'], type: 'reference', target: ['Patient', 'Group'], expression: 'MedicationRequest.subject' });
   indexSearchParameterBundle({ resourceType: 'Bundle', type: 'collection', entry: own.map((resource) => ({ resource })) });
   indexed = true;
 }
 
-const CAPABILITY: CapabilityStatement = {
+function capability(summaryOperation: boolean): CapabilityStatement {
+  return {
   resourceType: 'CapabilityStatement',
   status: 'active',
   date: '2026-01-01',
@@ -76,26 +82,36 @@ const CAPABILITY: CapabilityStatement = {
     {
       mode: 'server',
       interaction: [{ code: 'transaction' }, { code: 'batch' }],
-      resource: (['Patient', 'Condition', 'MedicationRequest', 'MedicationDispense', 'Medication', 'Observation', 'Device'] as const).map((type) => ({
+      resource: (['Patient', 'Condition', 'MedicationRequest', 'MedicationDispense', 'Medication', 'Observation', 'Device', 'DocumentReference', 'Bundle', 'Binary'] as const).map((type) => ({
         type,
         interaction: [{ code: 'read' }, { code: 'search-type' }, { code: 'create' }, { code: 'update' }],
       })),
-      operation: [{ name: 'summary', definition: 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary' }],
+      ...(summaryOperation ? { operation: [{ name: 'summary', definition: 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary' }] } : {}),
     },
   ],
-};
+  };
+}
 
-export async function startMedplumServer(): Promise<MedplumServer> {
+export interface MedplumServerOptions {
+  /** Serve `$summary` and declare it in the CapabilityStatement (default true). */
+  readonly summaryOperation?: boolean;
+}
+
+export async function startMedplumServer(options: MedplumServerOptions = {}): Promise<MedplumServer> {
   indexDefinitions();
   const repo = new MemoryRepository();
   const router = new FhirRouter();
-  router.add('GET', 'Patient/:id/$summary', async (req, r) => summaryById(req.params['id'] ?? '', r));
-  router.add('GET', 'Patient/$summary', async (req, r) => summaryByIdentifier(req, r));
+  const summaryOperation = options.summaryOperation ?? true;
+  if (summaryOperation) {
+    router.add('GET', 'Patient/:id/$summary', async (req, r) => summaryById(req.params['id'] ?? '', r));
+    router.add('GET', 'Patient/$summary', async (req, r) => summaryByIdentifier(req, r));
+  }
+  const metadata = capability(summaryOperation);
   const requests = new Map<string, number>();
 
   const server: Server = createServer((req, res) => {
     requests.set(req.method ?? '?', (requests.get(req.method ?? '?') ?? 0) + 1);
-    handle(req, res, router, repo).catch((err: unknown) => send(res, [normalizeOperationOutcome(err)]));
+    handle(req, res, router, repo, metadata).catch((err: unknown) => send(res, [normalizeOperationOutcome(err)]));
   });
   server.keepAliveTimeout = 10_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -112,13 +128,13 @@ export async function startMedplumServer(): Promise<MedplumServer> {
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, router: FhirRouter, repo: MemoryRepository): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, router: FhirRouter, repo: MemoryRepository, metadata: CapabilityStatement): Promise<void> {
   const raw = await readBody(req);
   const full = req.url ?? '/';
   if (!full.startsWith(BASE)) return send(res, [notFound]);
   const url = full.slice(BASE.length) || '/';
   const method = (req.method ?? 'GET').toUpperCase() as HttpMethod;
-  if (method === 'GET' && (url === '/metadata' || url.startsWith('/metadata?'))) return send(res, [allOk, CAPABILITY]);
+  if (method === 'GET' && (url === '/metadata' || url.startsWith('/metadata?'))) return send(res, [allOk, metadata]);
 
   let body: unknown;
   if (raw.length > 0) {
@@ -144,7 +160,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, router: FhirRou
   send(res, await router.handleRequest(fhirReq, repo));
 }
 
-/** null when valid; else a 422 OperationOutcome (a Bundle's entries are validated one by one). */
+/**
+ * null when valid; else a 422 OperationOutcome. A batch or transaction's
+ * entries are validated one by one; a Bundle carried in an entry (a stored
+ * document) is validated whole, entries included (bdl-11: a Composition first).
+ */
 function validate(body: unknown): OperationOutcome | null {
   if (typeof body !== 'object' || body === null || typeof (body as Resource).resourceType !== 'string') return unprocessable('the body is not a FHIR resource');
   const resources: Resource[] = [body as Resource];
@@ -153,7 +173,7 @@ function validate(body: unknown): OperationOutcome | null {
   }
   for (const r of resources) {
     try {
-      validateResource(r.resourceType === 'Bundle' ? { ...r, entry: undefined } as Bundle : r);
+      validateResource(r === body && r.resourceType === 'Bundle' ? ({ ...r, entry: undefined } as Bundle) : r);
     } catch (err) {
       const outcome = err instanceof OperationOutcomeError ? err.outcome : normalizeOperationOutcome(err);
       return { ...outcome, issue: outcome.issue.map((i) => ({ ...i, code: i.code ?? 'invalid' })), id: 'unprocessable' };
