@@ -36,8 +36,13 @@ export function installFaults(w: World, faults: readonly FaultSpec[], rep: Rando
 
 /** Nodes matching an id or a `*` pattern, in id order. */
 export function matchNodes(w: World, pattern: string): ServiceNode[] {
-  const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^.]*')}$`);
+  const re = nodePattern(pattern);
   return w.nodes().filter((n) => re.test(n.id));
+}
+
+/** A node target as a regular expression: `*` stands for any characters within one part. */
+export function nodePattern(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^.]*')}$`);
 }
 
 function effect(w: World, f: FaultSpec, rng: RandomStream, windows: FaultWindows): [() => void, () => void] {

@@ -22,7 +22,8 @@ import { crossBorderRetrieve } from './retrieve.ts';
 
 export type { PrescriptionState } from '../prescription-state.ts';
 
-const FALLBACKS: readonly Fallback[] = ['payPrivately', 'paperPrescription', 'goWithout'];
+/** A patient's fallbacks when no eP is dispensed, in the order of the cohort's weights. */
+export const FALLBACKS: readonly Fallback[] = ['payPrivately', 'paperPrescription', 'goWithout'];
 
 export function* ePrescriptionFlow(
   w: World,
