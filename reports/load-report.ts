@@ -8,7 +8,13 @@
  * - `load`: what the generator planned, started and dropped (k6
  *   dropped_iterations), its lag warnings, interrupted flows, retries, and the
  *   service time of every request (flows' `latencyMs` count from the planned
- *   start instead: coordinated-omission corrected).
+ *   start instead: coordinated-omission corrected), and the client-side fault
+ *   injection: `faulted` (flows an injected fault failed before any request)
+ *   and `faults` (which of the scenario's faults were `injected`, which
+ *   `notApplicable` and why, flows `failed` per fault, `rerouted`, `noSite`).
+ *
+ * The report's own `faults` section lists the injected faults' windows and
+ * active time within the load window; `meta.faultSpecs` all of them as written.
  */
 import { Histogram, type EncodedHistogram } from '../engine/index.ts';
 import type { EndpointTally, LoadResult } from '../agents/adapters/index.ts';
@@ -33,6 +39,8 @@ export interface LoadSection {
   retries: number;
   notOffered: number;
   unbound: number;
+  faulted: number;
+  faults: { injected: string[]; notApplicable: Record<string, string>; failed: Record<string, number>; rerouted: number; noSite: number };
   speed: number;
   maxInFlight: number;
   window: { fromMs: number; toMs: number };
@@ -78,6 +86,8 @@ export function loadReport(meta: Omit<ReportMeta, 'replications' | 'patients' | 
       retries: l.retries,
       notOffered: l.notOffered,
       unbound: l.unbound,
+      faulted: l.faulted,
+      faults: { injected: [...l.faults.injected], notApplicable: { ...l.faults.notApplicable }, failed: { ...l.faults.failed }, rerouted: l.faults.rerouted, noSite: l.faults.noSite },
       speed: l.speed,
       maxInFlight: l.maxInFlight,
       window: { ...l.window },

@@ -6,6 +6,9 @@
  * and the outcome mapping are exported for tests and benchmarks.
  */
 export { runLoad, type LoadOptions } from './load.ts';
+export { LoadFaults, notApplicable, type FaultVerdict } from './load-faults.ts';
+export { faultWindows, windowTally, activeAt, type FaultWindow } from './fault-windows.ts';
+export type { LoadFaultTally } from './result.ts';
 export { prepareGateways, PREPARE_RETRY, type PrepareOptions, type PrepareResult, type GatewaySeeding } from './prepare.ts';
 export { GatewayClient, ResponseHeaders, classifyError, retryAfterMs, type GatewayOptions, type GatewayRequest, type GatewayResult, type TlsOptions, type TransportError, type HttpMethod } from './gateway.ts';
 export { runOpenModel, type OpenModelOptions, type OpenModelResult } from './open-model.ts';

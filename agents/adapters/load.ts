@@ -5,17 +5,21 @@
  * wall ms with the open-model generator (open-model.ts), runs each as FHIR
  * requests (flows.ts) through one keep-alive pool per endpoint (gateway.ts),
  * and returns a LoadResult: a ReplicationResult of the usual shape plus
- * per-endpoint and generator tallies. Not deterministic: what the gateway
- * answers, and when, is the measurement.
+ * per-endpoint and generator tallies. The scenario's faults act on the client
+ * side (load-faults.ts): a flow they stop is decided before the clock starts
+ * and recorded at its planned time without a request. Not deterministic: what
+ * the gateway answers, and when, is the measurement.
  */
 import { Histogram, type RandomStream } from '../../engine/index.ts';
 import type { AdapterSpec } from '../../scenarios/adapter-spec.ts';
 import type { ScenarioSpec } from '../../scenarios/spec.ts';
 import { IotRecorder } from '../iot/index.ts';
 import { FlowRecorders, SecurityRecorder } from '../recorders.ts';
+import { FaultCounts, recordFaulted } from './faulted-flow.ts';
 import { runFlow, type ExecContext } from './flows.ts';
 import type { GatewayClient } from './gateway.ts';
 import { Identities } from './identities.ts';
+import { LoadFaults, type FaultVerdict } from './load-faults.ts';
 import { runOpenModel, type OpenModelResult } from './open-model.ts';
 import { planLoad, type PlannedFlow } from './plan.ts';
 import { EndpointStats, type LoadResult } from './result.ts';
@@ -52,6 +56,21 @@ export async function runLoad(spec: ScenarioSpec, options: LoadOptions): Promise
   const identities = new Identities(spec);
   // Identities are made up front, so faker never runs while the clock does.
   for (const f of plan.flows) identities.get(f.patient);
+  const faults = new LoadFaults(spec, bindings, plan.fromMs, plan.toMs);
+  const faultWarning = faults.warning();
+  if (faultWarning !== null) options.onWarning?.(faultWarning);
+  // Verdicts up front too (deterministic, and the clock never waits on them); only those that change a flow are kept.
+  const verdicts = new Map<PlannedFlow, { readonly verdict: FaultVerdict; readonly rng: () => RandomStream }>();
+  if (faults.injected.length > 0) {
+    for (const f of plan.flows) {
+      // The flow's own stream, forked: a fault's draws never shift the flow's others (readings, retry jitter).
+      let s: RandomStream | undefined;
+      const rng = (): RandomStream => (s ??= plan.rng.fork(f.stream).fork('fault'));
+      const verdict = faults.verdict(f, rng);
+      if (verdict.kind !== 'send' || verdict.rerouted) verdicts.set(f, { verdict, rng });
+    }
+  }
+  const faulted = new FaultCounts(faults.injected);
 
   const clients = new Map<string, GatewayClient>();
   for (const a of bindings.endpoints()) clients.set(a.url, options.connect(a));
@@ -95,10 +114,18 @@ export async function runLoad(spec: ScenarioSpec, options: LoadOptions): Promise
       plan: plan.flows,
       offsetMs: (f) => (f.atMs - fromMs) / options.speed,
       run: async (f, plannedAt, signal) => {
+        const fault = verdicts.get(f);
+        const v = fault?.verdict;
+        if (v !== undefined) faulted.count(v);
+        if (v !== undefined && v.kind !== 'send') {
+          if (v.kind !== 'unbound') recordFaulted(ctx, f, v, fault!.rng);
+          return;
+        }
+        const sent = v?.flow ?? f;
         try {
-          await runFlow(ctx, f, plannedAt, signal);
+          await runFlow(ctx, sent, plannedAt, signal);
         } finally {
-          streams.delete(f);
+          streams.delete(sent);
         }
       },
       maxInFlight: options.maxInFlight,
@@ -124,7 +151,7 @@ export async function runLoad(spec: ScenarioSpec, options: LoadOptions): Promise
       nodes: {},
       security: { ...new SecurityRecorder().encode(), abuseAlerts: 0 },
       iot: iot.encode(),
-      faults: {},
+      faults: faults.tallies(),
     },
     endpoints: endpoints.encode(),
     load: {
@@ -137,7 +164,9 @@ export async function runLoad(spec: ScenarioSpec, options: LoadOptions): Promise
       requests: counters.requests,
       retries: counters.retries,
       notOffered: plan.notOffered,
-      unbound: plan.unbound,
+      unbound: plan.unbound + faulted.unbound,
+      faulted: faulted.total,
+      faults: { injected: faults.injected, notApplicable: faults.notApplicable, failed: { ...faulted.failed }, rerouted: faulted.rerouted, noSite: faulted.noSite },
       speed: options.speed,
       maxInFlight: options.maxInFlight,
       window: { fromMs: plan.fromMs, toMs: plan.toMs },

@@ -1,10 +1,11 @@
 /**
  * What a load run hands back to cli/ and reports/: a ReplicationResult of the
- * usual shape (flows, iot; no nodes, faults or security tallies: the real
- * gateway is the system under test), per-endpoint request tallies, and the
- * load generator's own tallies (planned, started, dropped, lag, service
- * time). Also the recorders that fill the endpoint tallies. Everything here
- * depends on the wall clock: a load run is not deterministic.
+ * usual shape (flows, iot, and the windows of the faults injected on the
+ * client side; no nodes or security tallies: the real gateway is the system
+ * under test), per-endpoint request tallies, and the load generator's own
+ * tallies (planned, started, dropped, lag, service time, faulted flows).
+ * Also the recorders that fill the endpoint tallies. Everything here depends
+ * on the wall clock: a load run is not deterministic.
  */
 import { Histogram, type EncodedHistogram } from '../../engine/index.ts';
 import type { ReplicationResult } from '../result.ts';
@@ -37,14 +38,32 @@ export interface LoadTally {
   readonly retries: number;
   /** Flows in the window not sent: a country does not offer the service. */
   readonly notOffered: number;
-  /** Flows in the window not sent: their path reaches no bound node. */
+  /** Flows in the window not sent: their path reaches no bound node (also when a closed point of care sent the patient to an unbound one). */
   readonly unbound: number;
+  /** Flows an injected fault failed before any request: in the flows' failures, never in the endpoint tallies. */
+  readonly faulted: number;
+  /** The scenario's faults in this run (load-faults.ts). */
+  readonly faults: LoadFaultTally;
   readonly speed: number;
   readonly maxInFlight: number;
   /** The simulated window planned, ms since the scenario epoch. */
   readonly window: { readonly fromMs: number; readonly toMs: number };
   /** Service time of every request (actual send to answer), ms. */
   readonly serviceTime: EncodedHistogram;
+}
+
+/** Client-side fault injection: which faults were applied, which not and why, and what they did. */
+export interface LoadFaultTally {
+  /** Ids of the faults applied, in declaration order (their windows within the load window are the report's `faults`). */
+  readonly injected: readonly string[];
+  /** Fault id -> why load mode does not apply it (no effect on any flow). */
+  readonly notApplicable: Readonly<Record<string, string>>;
+  /** Applied fault id -> flows it failed before any request (sums to `faulted`). */
+  readonly failed: Readonly<Record<string, number>>;
+  /** Flows whose point of care was closed, sent through another open one (as the simulator's patients walk on). */
+  readonly rerouted: number;
+  /** Flows not started because every point of care of their kind in B was closed (recorded as the simulator does: an outcome, no attempt). */
+  readonly noSite: number;
 }
 
 export interface LoadResult {

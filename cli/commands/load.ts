@@ -259,6 +259,12 @@ function loadSummary(r: LoadReport): string {
   if (l !== undefined) {
     out.push(`  planned ${l.planned}, started ${l.started}, dropped ${l.dropped}, interrupted ${l.interrupted}, lag warnings ${l.lagWarnings} (max lag ${Math.round(l.maxLagMs)} ms)`);
     out.push(`  requests ${l.requests}, retries ${l.retries}; service time p50 ${l.serviceTimeMs.p50} ms, p99 ${l.serviceTimeMs.p99} ms`);
+    const fx = l.faults;
+    if (fx.injected.length + Object.keys(fx.notApplicable).length > 0) {
+      const per = Object.entries(fx.failed).map(([id, n]) => `${id} ${n}`).join(', ');
+      const skipped = Object.keys(fx.notApplicable);
+      out.push(`  faults: ${l.faulted} flows failed before any request${per === '' ? '' : ` (${per})`}, ${fx.rerouted} rerouted, ${fx.noSite} found no point of care open${skipped.length > 0 ? `; not applied: ${skipped.join(', ')}` : ''}`);
+    }
   }
   for (const [k, e] of Object.entries(r.endpoints ?? {})) {
     const statuses = Object.entries(e.statusCounts).map(([s, n]) => `${s}: ${n}`);
