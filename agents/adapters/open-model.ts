@@ -173,7 +173,9 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
         }
         start(item, t0 + off);
       }
-      if (next.done || now() - t0 >= o.durationMs) {
+      // `t` is read once per pump, not once per decision: the clock read is a native call on the hot path;
+      // the starts above take microseconds, so a timer set from it is late by no more than that.
+      if (next.done || t >= o.durationMs) {
         // Nothing left to start: wait for the outstanding tasks (bounded by the hard stop).
         endStarts();
         return;
@@ -181,7 +183,7 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
       // One timer for the next due start; kept when a task's end ran the pump early.
       const due = o.offsetMs(next.value);
       if (immediate !== undefined) return; // a check is already queued right after I/O
-      const wait = due - (now() - t0);
+      const wait = due - t;
       // When every slot is taken, the start will be dropped whenever it is looked at, and a task's end
       // runs the pump anyway: no need to catch it early (and spinning would take the CPU from the gateway).
       if (wait < 1 && inFlight < o.maxInFlight) {
