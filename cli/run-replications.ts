@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { runPool } from '../engine/pool.ts';
+import { ProgressTally } from './progress-tally.ts';
 import { replicationStream } from '../agents/replication.ts';
 import type { ReplicationProgressMessage, ReplicationTask } from '../agents/replication-worker.ts';
 import type { ReplicationResult } from '../agents/result.ts';
@@ -66,16 +67,8 @@ export async function runReplications(spec: ScenarioSpec, options: RunReplicatio
     const fault = options.testFaults?.[index];
     tasks.push(fault === undefined ? { spec, index } : { spec, index, testFault: fault });
   }
-  const running = new Map<number, RunningReplication>();
-  let doneEvents = 0;
-  let done = 0;
-  const report = (): void => {
-    if (options.onProgress === undefined) return;
-    let events = doneEvents;
-    for (const r of running.values()) events += r.events;
-    const perWorker = [...running.values()].sort((a, b) => a.index - b.index);
-    options.onProgress({ done, total: tasks.length, events, perWorker });
-  };
+  const tally = new ProgressTally();
+  const report = (): void => options.onProgress?.({ done: tally.done, total: tasks.length, events: tally.events, perWorker: tally.inFlight() });
 
   const outcome = await runPool<ReplicationTask, ReplicationResult>({
     workerFile: options.workerFile ?? REPLICATION_WORKER,
@@ -86,13 +79,11 @@ export async function runReplications(spec: ScenarioSpec, options: RunReplicatio
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     onProgress: (m, index) => {
       const p = m as ReplicationProgressMessage;
-      running.set(index, { index, events: p.events, simTimeMs: p.simTimeMs });
+      tally.progress(index, p.events, p.simTimeMs);
       report();
     },
-    onResult: (index, result, completed) => {
-      running.delete(index);
-      doneEvents += result.events;
-      done = completed;
+    onResult: (index, result) => {
+      tally.finished(index, result.events);
       report();
     },
   });

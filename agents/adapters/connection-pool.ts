@@ -65,11 +65,6 @@ export class ConnectionPool {
     this.idle.push(slot);
   }
 
-  /** Requests waiting for a connection. */
-  get queued(): number {
-    return this.queuedOpts.length - this.head;
-  }
-
   /** Closes every connection; queued requests fail with `reason` (their handlers' onError). */
   async destroy(reason: Error): Promise<void> {
     const handlers = this.queuedHandlers.slice(this.head);

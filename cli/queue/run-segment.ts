@@ -9,7 +9,7 @@
  */
 import type { ReplicationResult } from '../../agents/result.ts';
 import type { ScenarioSpec } from '../../scenarios/spec.ts';
-import type { RunningReplication } from '../run-replications.ts';
+import { ProgressTally } from '../progress-tally.ts';
 import type { SegmentProgress } from './protocol.ts';
 import type { ReplicationPool } from './replication-pool.ts';
 
@@ -28,15 +28,8 @@ export class SegmentAbortedError extends Error {
 
 export async function runSegment(pool: ReplicationPool, spec: ScenarioSpec, from: number, to: number, options: RunSegmentOptions = {}): Promise<ReplicationResult[]> {
   const results = new Array<ReplicationResult | undefined>(to - from).fill(undefined);
-  const running = new Map<number, RunningReplication>();
-  let doneEvents = 0;
-  let done = 0;
-  const report = (): void => {
-    if (options.onProgress === undefined) return;
-    let events = doneEvents;
-    for (const r of running.values()) events += r.events;
-    options.onProgress({ done, events, running: [...running.values()].sort((a, b) => a.index - b.index) });
-  };
+  const tally = new ProgressTally();
+  const report = (): void => options.onProgress?.({ done: tally.done, events: tally.events, running: tally.inFlight() });
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -51,19 +44,17 @@ export async function runSegment(pool: ReplicationPool, spec: ScenarioSpec, from
           spec,
           index,
           (m) => {
-            running.set(index, { index, events: m.events, simTimeMs: m.simTimeMs });
+            tally.progress(index, m.events, m.simTimeMs);
             report();
           },
           stop.signal,
         );
         if (r.index !== index) throw new Error(`internal: the pool returned replication ${r.index} in place of ${index}`);
         results[index - from] = r;
-        running.delete(index);
-        doneEvents += r.events;
-        done++;
+        tally.finished(index, r.events);
         report();
       } catch (e) {
-        running.delete(index);
+        tally.dropped(index);
         if (failure === null && options.signal?.aborted !== true) failure = { error: e };
         stop.abort();
       }
