@@ -92,27 +92,32 @@ export interface ExecContext {
   readonly counters: { requests: number; retries: number; interrupted: number };
 }
 
-export type CallResult =
-  | { readonly ok: true; readonly status: number; readonly body: unknown; readonly headers: ResponseHeaders; readonly lostAnswer: boolean }
-  | { readonly ok: false; readonly reason: string; readonly status: number | undefined; readonly lostAnswer: boolean };
-
 /**
- * A successful call. A class, so `body` is a prototype getter over the answer's
- * lazy parse (a caller that needs only the status never parses the body); an
- * object literal with a getter measured 10 µs a request slower (bench:load):
- * V8 builds such literals on a slow path and they outlive scavenges.
+ * What a call came to: the gateway's answer itself when it succeeded (its body
+ * parsed only if read: a caller that needs only the status never parses it),
+ * or the failure in the simulator's vocabulary. `lostAnswer`: an attempt's
+ * answer never arrived (timeout, connection), so a write may have happened
+ * (on success only set, to true, by a retry after such an attempt).
  */
-class Answered {
+export type CallResult =
+  | (Answer & { readonly lostAnswer?: true })
+  | { readonly ok: false; readonly reason: string; readonly status: number | undefined; readonly lostAnswer: boolean };
+type Answer = Extract<GatewayResult, { readonly ok: true }>;
+
+/** A success after an attempt whose answer was lost: the answer, marked (rare: no cost on the usual path). */
+class AnsweredAfterLoss {
   readonly ok = true as const;
+  readonly lostAnswer = true as const;
   readonly status: number;
   readonly headers: ResponseHeaders;
+  readonly sentAt: number;
+  readonly doneAt: number;
 
-  constructor(
-    private readonly answer: { readonly status: number; readonly headers: ResponseHeaders; readonly body: unknown },
-    readonly lostAnswer: boolean,
-  ) {
+  constructor(private readonly answer: Answer) {
     this.status = answer.status;
     this.headers = answer.headers;
+    this.sentAt = answer.sentAt;
+    this.doneAt = answer.doneAt;
   }
 
   get body(): unknown {
@@ -141,7 +146,7 @@ export async function call(
       ctx.serviceTime.record(res.doneAt - res.sentAt);
       status = res.status;
       reason = reasonForStatus(interaction, res.status);
-      if (reason === null) return new Answered(res, lostAnswer);
+      if (reason === null) return lostAnswer ? new AnsweredAfterLoss(res) : res;
     } else {
       reason = reasonForTransport(res.error);
       if (res.error !== 'ABORTED') {

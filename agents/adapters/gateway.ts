@@ -105,6 +105,7 @@ export class GatewayClient {
     this.timeoutMs = options.timeoutMs;
     this.basePath = u.pathname.replace(/\/+$/, '');
     const tls = options.tls;
+    this.onWire = new Array<Exchange | null>(options.connections).fill(null);
     this.pool = new ConnectionPool(u.origin, options.connections, {
       keepAliveTimeout: options.keepAliveMs ?? 30_000,
       keepAliveMaxTimeout: Math.max(options.keepAliveMs ?? 30_000, 60_000),
@@ -144,9 +145,11 @@ export class GatewayClient {
         headers.push('content-type', 'application/fhir+json');
       }
     }
-    return new Promise<GatewayResult>((resolve) => {
-      this.pool.dispatch({ method: req.method, path: this.pathFor(req.path), headers, body }, new ResponseHandler(this, signal, queuedAt, resolve));
-    });
+    const x = new Exchange(this, signal, queuedAt);
+    nextExchange = x;
+    const answer = new Promise<GatewayResult>(adopt);
+    this.pool.dispatch({ method: req.method, path: this.pathFor(req.path), headers, body }, x);
+    return answer;
   }
 
   /** @internal */
@@ -154,36 +157,36 @@ export class GatewayClient {
     return this.closed;
   }
 
-  /** Requests on the wire, by the signal that stops them: one abort listener per signal, not per request. */
-  private readonly bySignal = new Map<AbortSignal, Set<(err?: Error) => void>>();
+  /**
+   * The request on the wire on each connection (at most one: no pipelining),
+   * so a stop signal reaches them without a per-request listener or set entry:
+   * a signal gets one abort listener, the first time a request carries it.
+   */
+  private readonly onWire: (Exchange | null)[];
+  private lastSignal: AbortSignal | null = null;
+  private readonly listened = new WeakSet<AbortSignal>();
 
-  /** @internal */
-  track(signal: AbortSignal, c: (err?: Error) => void): void {
-    let set = this.bySignal.get(signal);
-    if (set === undefined) {
-      const s = new Set<(err?: Error) => void>();
-      set = s;
-      this.bySignal.set(signal, s);
-      signal.addEventListener(
-        'abort',
-        () => {
-          for (const abort of s) abort(new Error('the run stopped'));
-          s.clear();
-          this.bySignal.delete(signal);
-        },
-        { once: true },
-      );
-    }
-    set.add(c);
+  /** @internal `h` is on the wire on connection `slot`; aborting its signal aborts it. */
+  wired(slot: number, h: Exchange, signal: AbortSignal): void {
+    this.onWire[slot] = h;
+    if (signal === this.lastSignal) return;
+    this.lastSignal = signal;
+    if (this.listened.has(signal)) return;
+    this.listened.add(signal);
+    signal.addEventListener('abort', () => this.abortWired(signal), { once: true });
   }
 
-  /** @internal */
-  untrack(signal: AbortSignal, c: (err?: Error) => void): void {
-    this.bySignal.get(signal)?.delete(c);
+  private abortWired(signal: AbortSignal): void {
+    const err = new Error('the run stopped');
+    for (let i = 0; i < this.onWire.length; i++) {
+      const h = this.onWire[i];
+      if (h !== null && h !== undefined && h.signal === signal) h.abortNow(err);
+    }
   }
 
   /** @internal Frees the connection a request used. */
   release(slot: number): void {
+    this.onWire[slot] = null;
     this.pool.release(slot);
   }
 
@@ -225,25 +228,53 @@ export class ResponseHeaders {
   }
 }
 
-/** A successful answer; the body is decoded and parsed on first read. */
-class Answer {
+/** The promise executor of `request`: one shared function, no closure per request (Node 20 has no Promise.withResolvers). */
+let nextExchange: Exchange | null = null;
+function adopt(resolve: (r: GatewayResult) => void): void {
+  nextExchange!.resolve = resolve;
+  nextExchange = null;
+}
+
+/**
+ * One request: its undici handler (undici's raw callbacks), and, once
+ * answered, the answer itself: status, headers decoded on first read, body
+ * decoded and parsed on first read (a load run mostly needs only the status).
+ * One object per request, not a handler plus an answer plus its headers: at
+ * tens of thousands of requests a second each allocation shows (bench:load).
+ * Settles its promise exactly once, and frees its connection then.
+ */
+class Exchange implements SlotHandler {
   readonly ok = true as const;
-  private parsed: unknown = undefined;
+  slot = -1;
+  status = 0;
+  sentAt: number;
+  doneAt = 0;
+  resolve: ((r: GatewayResult) => void) | null = null;
+  private abort: ((err?: Error) => void) | null = null;
+  private raw: readonly Buffer[] = EMPTY;
+  private decodedHeaders: ResponseHeaders | null = null;
+  /** Body chunks until the body is first read, then null. */
+  private chunks: Buffer[] | null = null;
+  private parsed: unknown = null;
+  private settled = false;
 
   constructor(
-    readonly status: number,
-    readonly headers: ResponseHeaders,
-    private chunks: Buffer[] | null,
-    readonly sentAt: number,
-    readonly doneAt: number,
-  ) {}
+    private readonly client: GatewayClient,
+    readonly signal: AbortSignal | undefined,
+    queuedAt: number,
+  ) {
+    this.sentAt = queuedAt;
+  }
+
+  get headers(): ResponseHeaders {
+    return (this.decodedHeaders ??= new ResponseHeaders(this.raw));
+  }
 
   get body(): unknown {
     const c = this.chunks;
     if (c === null) return this.parsed;
     this.chunks = null;
-    const text = c.length === 0 ? '' : c.length === 1 ? c[0]!.toString('utf8') : Buffer.concat(c).toString('utf8');
-    this.parsed = null;
+    const text = c.length === 1 ? c[0]!.toString('utf8') : Buffer.concat(c).toString('utf8');
     if (text.length > 0) {
       try {
         this.parsed = JSON.parse(text);
@@ -253,37 +284,18 @@ class Answer {
     }
     return this.parsed;
   }
-}
-
-/**
- * One request's undici handler (undici's raw callbacks: headers stay
- * undecoded until asked for). A class, not closures: one allocation per
- * request. Settles its promise exactly once, and frees its connection then.
- */
-class ResponseHandler implements SlotHandler {
-  slot = -1;
-  private abort: ((err?: Error) => void) | null = null;
-  private sentAt: number;
-  private status = 0;
-  private raw: readonly Buffer[] = [];
-  private chunks: Buffer[] = [];
-  private settled = false;
-
-  constructor(
-    private readonly client: GatewayClient,
-    private readonly signal: AbortSignal | undefined,
-    queuedAt: number,
-    private readonly resolve: (r: GatewayResult) => void,
-  ) {
-    this.sentAt = queuedAt;
-  }
 
   onConnect(abort: (err?: Error) => void): void {
     this.abort = abort;
     this.sentAt = performance.now();
     if (this.signal === undefined) return;
     if (this.signal.aborted) abort(new Error('the run stopped'));
-    else this.client.track(this.signal, abort);
+    else this.client.wired(this.slot, this, this.signal);
+  }
+
+  /** @internal The run stopped while this request was on the wire. */
+  abortNow(err: Error): void {
+    this.abort?.(err);
   }
 
   onHeaders(statusCode: number, headers: Buffer[]): boolean {
@@ -293,12 +305,14 @@ class ResponseHandler implements SlotHandler {
   }
 
   onData(chunk: Buffer): boolean {
-    this.chunks.push(chunk);
+    if (this.chunks === null) this.chunks = [chunk];
+    else this.chunks.push(chunk);
     return true;
   }
 
   onComplete(): void {
-    this.settle(new Answer(this.status, new ResponseHeaders(this.raw), this.chunks, this.sentAt, performance.now()));
+    this.doneAt = performance.now();
+    this.settle(this);
   }
 
   onError(err: Error): void {
@@ -317,10 +331,10 @@ class ResponseHandler implements SlotHandler {
     if (this.settled) return;
     this.settled = true;
     if (this.slot >= 0) this.client.release(this.slot);
-    if (this.abort !== null && this.signal !== undefined) this.client.untrack(this.signal, this.abort);
-    this.resolve(r);
+    this.resolve!(r);
   }
 }
+const EMPTY: readonly Buffer[] = [];
 
 /** Seconds (or an HTTP date) of a Retry-After header, in ms; undefined when absent or unreadable. */
 export function retryAfterMs(headers: ResponseHeaders): number | undefined {

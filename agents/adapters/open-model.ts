@@ -20,18 +20,20 @@
  * every slot is taken (the start would be dropped anyway, and a task's end
  * runs the generator at once).
  *
- * The plan is an iterable sorted by offset, read lazily (a benchmark can plan
- * millions of starts without holding them). Wall clock: performance.now().
+ * The plan is an array (or typed array) sorted by offset, read by index: an
+ * iterator would allocate a result object per planned start, and an
+ * overdriven run looks at several starts per request. Wall clock:
+ * performance.now().
  */
 import { setMaxListeners } from 'node:events';
 
 export interface OpenModelOptions<T> {
   /** Planned starts, sorted by offset. */
-  readonly plan: Iterable<T>;
+  readonly plan: ArrayLike<T>;
   /** Planned start of an item, ms of wall time after the run starts. */
   offsetMs(item: T): number;
-  /** Runs one item; `plannedAt` is its planned start on the performance.now() clock. Must not reject. */
-  run(item: T, plannedAt: number, signal: AbortSignal): Promise<void>;
+  /** Runs one item; `plannedAt` is its planned start on the performance.now() clock. Must not reject; its value is ignored. */
+  run(item: T, plannedAt: number, signal: AbortSignal): Promise<unknown>;
   readonly maxInFlight: number;
   /** No start at or after this much wall time. */
   readonly durationMs: number;
@@ -73,8 +75,10 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
   // Every outstanding request listens to the stop signal.
   setMaxListeners(0, stop.signal);
   const r: OpenModelResult = { planned: 0, started: 0, dropped: 0, completed: 0, lagWarnings: 0, maxLagMs: 0, aborted: 0, wallMs: 0, stoppedEarly: false };
-  const it = o.plan[Symbol.iterator]();
-  let next = it.next();
+  const plan = o.plan;
+  /** Index of the next planned start; `plan.length` once none is left (or the rest lie past durationMs). */
+  let next = 0;
+  let last = plan.length;
   let inFlight = 0;
   let startsOver = false;
   let lastLagWarn = -Infinity;
@@ -138,7 +142,7 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
     const start = (item: T, plannedAt: number): void => {
       inFlight++;
       r.started++;
-      let p: Promise<void>;
+      let p: Promise<unknown>;
       try {
         p = o.run(item, plannedAt, stop.signal);
       } catch {
@@ -150,15 +154,16 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
     const pump = (): void => {
       if (startsOver) return;
       const t = now() - t0;
-      while (!next.done) {
-        const off = o.offsetMs(next.value);
+      let off = 0;
+      while (next < last) {
+        const item = plan[next]!;
+        off = o.offsetMs(item);
         if (off >= o.durationMs) {
-          next = { done: true, value: undefined };
+          last = next;
           break;
         }
         if (off > t) break;
-        const item = next.value;
-        next = it.next();
+        next++;
         r.planned++;
         if (inFlight >= o.maxInFlight) {
           r.dropped++;
@@ -175,13 +180,13 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
       }
       // `t` is read once per pump, not once per decision: the clock read is a native call on the hot path;
       // the starts above take microseconds, so a timer set from it is late by no more than that.
-      if (next.done || t >= o.durationMs) {
+      if (next >= last || t >= o.durationMs) {
         // Nothing left to start: wait for the outstanding tasks (bounded by the hard stop).
         endStarts();
         return;
       }
       // One timer for the next due start; kept when a task's end ran the pump early.
-      const due = o.offsetMs(next.value);
+      const due = off;
       if (immediate !== undefined) return; // a check is already queued right after I/O
       const wait = due - t;
       // When every slot is taken, the start will be dropped whenever it is looked at, and a task's end

@@ -79,7 +79,8 @@ export interface LoadResult {
 
 class EndpointRecorder {
   requests = 0;
-  readonly status = new Map<string, number>();
+  /** By HTTP status as a number: no number-to-string conversion per request. */
+  readonly status = new Map<number, number>();
   readonly errors = new Map<string, number>();
   readonly latency = new Histogram();
 }
@@ -100,7 +101,7 @@ export class EndpointStats {
   answered(key: string, status: number, ms: number): void {
     const r = this.get(key);
     r.requests++;
-    bump(r.status, String(status));
+    r.status.set(status, (r.status.get(status) ?? 0) + 1);
     r.latency.record(ms);
   }
 
@@ -115,7 +116,7 @@ export class EndpointStats {
     const out: Record<string, EndpointTally> = {};
     for (const k of [...this.byKey.keys()].sort()) {
       const r = this.byKey.get(k)!;
-      out[k] = { requests: r.requests, statusCounts: sorted(r.status), errors: sorted(r.errors), latency: r.latency.encode() };
+      out[k] = { requests: r.requests, statusCounts: sorted(new Map([...r.status].map(([s, n]) => [String(s), n]))), errors: sorted(r.errors), latency: r.latency.encode() };
     }
     return out;
   }

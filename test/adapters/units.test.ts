@@ -118,6 +118,18 @@ describe('the open-model generator', () => {
     expect(seen[2]! - seen[0]!).toBeCloseTo(10, 6);
   });
 
+  it('reads a typed-array plan by index and plans nothing at or after the duration', async () => {
+    const r = await runOpenModel<number>({
+      plan: new Float64Array([0, 1, 2, 40, 60]),
+      offsetMs: (o) => o,
+      run: async () => undefined,
+      maxInFlight: 10,
+      durationMs: 40,
+      gracefulStopMs: 0,
+    });
+    expect({ planned: r.planned, started: r.started, dropped: r.dropped, completed: r.completed }).toEqual({ planned: 3, started: 3, dropped: 0, completed: 3 });
+  });
+
   it('starts nothing after the caller stops it, and reports the run as stopped early', async () => {
     const stop = new AbortController();
     const r = await runOpenModel<number>({
