@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { runPool } from '../engine/pool.ts';
+import { fitScavengerToWorkers } from './gc-helpers.ts';
 import { ProgressTally } from './progress-tally.ts';
 import { replicationStream } from '../agents/replication.ts';
 import type { ReplicationProgressMessage, ReplicationTask } from '../agents/replication-worker.ts';
@@ -70,10 +71,12 @@ export async function runReplications(spec: ScenarioSpec, options: RunReplicatio
   const tally = new ProgressTally();
   const report = (): void => options.onProgress?.({ done: tally.done, total: tasks.length, events: tally.events, perWorker: tally.inFlight() });
 
+  const workers = options.workers ?? availableParallelism();
+  fitScavengerToWorkers(Math.min(workers, tasks.length));
   const outcome = await runPool<ReplicationTask, ReplicationResult>({
     workerFile: options.workerFile ?? REPLICATION_WORKER,
     tasks,
-    workers: options.workers ?? availableParallelism(),
+    workers,
     resourceLimits: REPLICATION_RESOURCE_LIMITS,
     describeTask: (t) => describeReplication(spec, t.index),
     ...(options.signal === undefined ? {} : { signal: options.signal }),

@@ -246,7 +246,7 @@ function errorData(e: unknown): WorkerErrorData {
  * absolute URL so it resolves whatever the current directory.
  */
 function defaultExecArgv(file: string): string[] {
-  const inherited = [...process.execArgv];
+  const inherited = process.execArgv.filter((a) => !/^--(single-threaded|single-threaded-gc|max-semi-space-size|max-old-space-size)(=|$)/.test(a));
   if (!/\.[cm]?tsx?$/.test(file)) return inherited;
   const hasTsx = inherited.some((a, i) => /(^|[/\\=])tsx([/\\]|$)/.test(a) && (a.startsWith('--import') || inherited[i - 1] === '--import'));
   if (hasTsx) return inherited;

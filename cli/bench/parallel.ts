@@ -6,7 +6,8 @@
  * about); end to end with 1 and 2 workers (a fresh pool, start-up and warm-up
  * included, as one short `pitsim run` sees it); the pool's start-up alone;
  * and the peak RSS of one eu-summer-peak replication at 1x or 10x
- * population, in a fresh process.
+ * population, in a fresh process. Every pool here fits V8's scavenger to its
+ * worker count as runReplications does (gc-helpers.ts).
  */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -18,6 +19,7 @@ import type { ReplicationTask } from '../../agents/replication-worker.ts';
 import type { ReplicationResult } from '../../agents/result.ts';
 import { loadScenario } from '../../scenarios/load.ts';
 import type { ScenarioSpec } from '../../scenarios/spec.ts';
+import { fitScavengerToWorkers } from '../gc-helpers.ts';
 import { REPLICATION_RESOURCE_LIMITS, REPLICATION_WORKER, runReplications } from '../run-replications.ts';
 
 export interface ThroughputFigure {
@@ -76,6 +78,7 @@ function figure(replications: number, from: Mark): ThroughputFigure {
  * port included).
  */
 async function warmPool(spec: ScenarioSpec, threads: number, replications: number): Promise<ThroughputFigure> {
+  fitScavengerToWorkers(threads); // as runReplications does
   const pool = new TaskPool<ReplicationTask, ReplicationResult>({ workerFile: REPLICATION_WORKER, threads, resourceLimits: REPLICATION_RESOURCE_LIMITS });
   const batch = (from: number, n: number): Promise<ReplicationResult[]> =>
     Promise.all(Array.from({ length: n }, (_, i) => pool.run({ spec, index: from + i }, from + i, `replication ${from + i}`, () => {})));

@@ -7,6 +7,7 @@ import { runReplication } from '../../agents/replication.ts';
 import { ReplicationFailedError } from '../../engine/pool.ts';
 import { loadScenario } from '../../scenarios/load.ts';
 import { runReplications, type ReplicationsProgress } from '../../cli/run-replications.ts';
+import { fitScavengerToWorkers } from '../../cli/gc-helpers.ts';
 import { failure } from '../helpers/rejection.ts';
 
 const spec = loadScenario('scenarios/fi-ee-eprescription.yaml', { sets: ['replications=4', 'population[0].count=400'] });
@@ -21,6 +22,16 @@ describe('runReplications', () => {
       expect(out.results.map((r) => r.index)).toEqual([0, 1, 2, 3]);
       expect(JSON.stringify(out.results)).toBe(inThread);
     }
+  });
+
+  it('the scavenger goes single-threaded only for a worker per core, and results do not depend on it', () => {
+    expect(fitScavengerToWorkers(1, 2)).toBe(true);
+    const parallel = JSON.stringify(runReplication(spec, 0));
+    expect(fitScavengerToWorkers(2, 2)).toBe(false);
+    expect(fitScavengerToWorkers(3, 2)).toBe(false);
+    const single = JSON.stringify(runReplication(spec, 0));
+    expect(single).toBe(parallel);
+    expect(fitScavengerToWorkers(1, 2)).toBe(true);
   });
 
   it('a throwing replication -> ReplicationFailedError naming the index and seed path', async () => {
