@@ -5,12 +5,8 @@
  * Report lacks, or that has no data, fails the threshold (Artillery `ensure`).
  * Pure: parse and evaluate, never exit; cli/ maps a failure to exit code 99.
  *
- * Grammar (whitespace allowed around the operator):
- *   expression := path op number
- *   path       := segment ("." segment)*        segment := [A-Za-z0-9_-]+
- *   op         := "<" | "<=" | ">" | ">=" | "==" | "!="
- *   number     := "-"? (digits ("." digits)? | "." digits) ([eE] [+-]? digits)?
- * The path is the Report's own JSON path. Node and fault ids keep their dots
+ * The form (grammar in scenarios/threshold-syntax.ts, shared with the
+ * scenario loader) is read there; the path is resolved here. The path is the Report's own JSON path. Node and fault ids keep their dots
  * (`nodes.ncp.FR.utilisation`). A 95 % interval `[lo, hi]` is read with `.lo`
  * or `.hi` where the Report keeps it: `flows.X.ci95.successRate.lo`. Numbers
  * are in the metric's unit (ms for *Ms, fractions for rates); `==` is exact.
@@ -19,9 +15,10 @@
 import { closest } from '../engine/index.ts';
 import { FLOW_NAMES, STEP_NAMES } from '../agents/names.ts';
 import { REASON, WARNING } from '../agents/reasons.ts';
+import { scanThreshold, type Operator, type PathSegment } from '../scenarios/threshold-syntax.ts';
 import type { FaultReport, FlowReport, IotReport, LatencyReport, NodeReport, Report, ReportMeta, SecurityReport, StepReport } from './report.ts';
 
-export type Operator = '<' | '<=' | '>' | '>=' | '==' | '!=';
+export type { Operator } from '../scenarios/threshold-syntax.ts';
 
 /** One step of a resolved path: a key of an object (node ids may contain dots), or one bound of a ci95. */
 export type PathStep =
@@ -182,87 +179,25 @@ function readable(fields: Readonly<Record<string, Shape>>): string[] {
 
 // ---- parsing -----------------------------------------------------------------
 
-const OPERATORS: readonly Operator[] = ['<=', '>=', '==', '!=', '<', '>'];
-const NUMBER = /-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/y;
-const SEGMENT = /[A-Za-z0-9_-]+/y;
-
-interface Segment {
-  readonly text: string;
-  readonly offset: number;
-}
-
 export function parseThreshold(expr: string): Threshold {
   const input = expr.trim();
   const lead = expr.length - expr.trimStart().length;
   const fail: Fail = (offset, path, problem, expected, hint) => {
     throw new ThresholdError(expr, lead + offset, path, problem, expected, hint);
   };
-  if (input === '') fail(0, '', 'empty threshold', 'a metric path such as flows.ePrescription.successRate', 'write <path> <operator> <number>, e.g. flows.ePrescription.latencyMs.p95 < 5000');
-
-  const segments: Segment[] = [];
-  let i = 0;
-  for (;;) {
-    SEGMENT.lastIndex = i;
-    const m = SEGMENT.exec(input);
-    if (m === null) {
-      const ch = input[i];
-      fail(i, segments.map((s) => s.text).join('.'), ch === undefined ? 'the path ends with "."' : `unexpected "${ch}"`, 'a path segment (letters, digits, _ or -)');
-    }
-    segments.push({ text: m[0], offset: i });
-    i += m[0].length;
-    if (input[i] !== '.') break;
-    i += 1;
-  }
-  if (input[i] === '(') {
-    const last = segments[segments.length - 1]!;
-    fail(i, segments.map((s) => s.text).join('.'), 'unexpected "("', 'a "." or an operator', `k6's ${last.text}(...) is written as a path here, e.g. latencyMs.p95 for p(95)`);
-  }
-  const { path, metric } = resolve(segments, fail, i);
-
-  while (input[i] === ' ' || input[i] === '\t') i += 1;
-  if (input.startsWith('<>', i)) fail(i, metric, 'unexpected "<>"', 'one of < <= > >= == !=', 'write != (not equal)');
-  const op = OPERATORS.find((o) => input.startsWith(o, i));
-  if (op === undefined) {
-    const rest = input.slice(i);
-    const hint =
-      rest === ''
-        ? 'write <path> <operator> <number>, e.g. flows.ePrescription.successRate > 0.99'
-        : rest.startsWith('=>')
-          ? 'write >= (greater than or equal)'
-          : rest.startsWith('=<')
-            ? 'write <= (less than or equal)'
-            : rest.startsWith('=')
-              ? 'write == to compare for equality'
-              : undefined;
-    fail(i, metric, rest === '' ? 'no operator' : `unexpected "${rest[0]}"`, 'one of < <= > >= == !=', hint);
-  }
-  i += op.length;
-  while (input[i] === ' ' || input[i] === '\t') i += 1;
-  NUMBER.lastIndex = i;
-  const n = NUMBER.exec(input);
-  if (n === null) {
-    const rest = input.slice(i);
-    const hint = /^[A-Za-z_]/.test(rest) ? 'compare with a number; a threshold cannot compare two metrics' : /^[<>=!]/.test(rest) ? 'operators are < <= > >= == !=' : undefined;
-    fail(i, metric, rest === '' ? 'no number after the operator' : `unexpected "${rest[0]}"`, 'a number', hint);
-  }
-  i += n[0].length;
-  while (input[i] === ' ' || input[i] === '\t') i += 1;
-  if (i < input.length) {
-    const rest = input.slice(i);
-    const hint = /^(ms|s|min|m|h|d|%)(?![A-Za-z])/.test(rest)
-      ? 'numbers carry no unit: latency in ms (5000, not 5s), rates as fractions (0.99, not 99%)'
-      : /^(&&|\|\||and\b|or\b|,)/.test(rest)
-        ? 'one condition per threshold: pass several thresholds instead'
-        : undefined;
-    fail(i, metric, `unexpected "${rest[0]}" after the number`, 'the end of the threshold', hint);
-  }
-  return Object.freeze({ expression: input, metric, path: Object.freeze(path), op, value: Number(n[0]) });
+  const syntax = scanThreshold(input);
+  const p = syntax.problem;
+  // A broken path is reported as such; otherwise the path is resolved before the rest of the form is judged.
+  if (p !== undefined && syntax.inPath) fail(p.offset, syntax.segments.map((s) => s.text).join('.'), p.problem, p.expected, p.hint);
+  const { path, metric } = resolve(syntax.segments, fail, syntax.pathEnd);
+  if (p !== undefined) return fail(p.offset, metric, p.problem, p.expected, p.hint);
+  return Object.freeze({ expression: input, metric, path: Object.freeze(path), op: syntax.op, value: syntax.value });
 }
 
 type Fail = (offset: number, path: string, problem: string, expected: string, hint?: string) => never;
 
 /** Walks the segments through the Report's shape; `end` is the offset just after the path. */
-function resolve(segments: readonly Segment[], fail: Fail, end: number): { path: PathStep[]; metric: string } {
+function resolve(segments: readonly PathSegment[], fail: Fail, end: number): { path: PathStep[]; metric: string } {
   const path: PathStep[] = [];
   const read: string[] = [];
   let shape: Shape = REPORT;

@@ -4,6 +4,7 @@
 // with positions. The malformed corpus (files 40 and on) covers one mistake
 // per file; malformed.test.ts checks their exact lines, this file checks the
 // corpus covers every kind of mistake asked for.
+import { parseThreshold, ThresholdError } from '../../reports/thresholds.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -330,12 +331,20 @@ describe('thresholds', () => {
     expect(
       issuesOf(withSection('thresholds:\n  - "flows.x.p(95) < 3"\n  - a.b <> 1\n  - a.b < c\n  - a.b == 1 and a.c < 2\n  - { a: 1 }')),
     ).toEqual([
-      'x.yaml:12:15: thresholds[0]: bad threshold "flows.x.p(95) < 3" (expected a "." or an operator); hint: k6\'s p(95) is written as a path here: latencyMs.p95',
+      'x.yaml:12:15: thresholds[0]: bad threshold "flows.x.p(95) < 3" (expected a "." or an operator); hint: k6\'s p(...) is written as a path here, e.g. latencyMs.p95 for p(95)',
       'x.yaml:13:9: thresholds[1]: bad threshold "a.b <> 1" (expected one of < <= > >= == !=); hint: write != (not equal)',
       'x.yaml:14:11: thresholds[2]: bad threshold "a.b < c" (expected a number); hint: compare with a number; a threshold cannot compare two metrics',
       'x.yaml:15:14: thresholds[3]: bad threshold "a.b == 1 and a.c < 2" (expected the end of the threshold); hint: one condition per threshold: write several thresholds instead',
       'x.yaml:16:5: thresholds[4]: got a mapping (expected a threshold `<report path> <operator> <number>` such as `flows.ePrescription.latencyMs.p95 < 5000`)',
     ]);
+  });
+
+  it('reject at load what evaluation would reject: the loader and reports/ read the same form', () => {
+    // "1." and a leading blank before the path: one reader, one verdict, the column past the blanks.
+    expect(issuesOf(withSection('thresholds:\n  - "  a.b < 1."'))).toEqual([
+      'x.yaml:12:15: thresholds[0]: bad threshold "a.b < 1." (expected the end of the threshold)',
+    ]);
+    expect(() => parseThreshold('security.auditGaps < 1.')).toThrow(ThresholdError);
   });
 });
 
