@@ -4,16 +4,11 @@
  * are totals over replications; rates are ratios of totals; each `ci95` holds
  * the 95 % interval of the per-replication value of the field it names.
  */
+import type { HistogramSummary } from '../engine/index.ts';
 import type { Ci95 } from './interval.ts';
 
-export interface LatencyReport {
-  count: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  max: number;
+/** A histogram's summary (merged over replications, ms rounded) and the intervals of its per-replication values. */
+export interface LatencyReport extends HistogramSummary {
   ci95: { mean: Ci95; p50: Ci95; p95: Ci95; p99: Ci95 };
 }
 
