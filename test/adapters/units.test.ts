@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { Bindings, classifyError, planLoad, reasonForStatus, reasonForTransport, retryable, runOpenModel } from '../../agents/adapters/index.ts';
 import { REASON } from '../../agents/reasons.ts';
 import { loadCommand } from '../../cli/commands/load.ts';
-import { formatIssue, loadScenario, loadScenarioText, ScenarioError } from '../../scenarios/load.ts';
+import { loadScenario, loadScenarioText } from '../../scenarios/load.ts';
 import { capture, FIXTURE } from './helpers.ts';
+import { issuesOfText as problems } from '../helpers/scenario-issues.ts';
 
 const HEAD = `name: t
 description: adapters
@@ -20,15 +21,6 @@ population:
   - { name: c, count: 5, home: DE, destination: FR }
 `;
 
-function problems(text: string): string[] {
-  try {
-    loadScenarioText(text, 'x.yaml');
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  return [];
-}
 
 describe('adapters: in the scenario', () => {
   it('reads bindings with defaults, keyed by node id or pattern', () => {

@@ -8,8 +8,9 @@ import { parseThreshold, ThresholdError } from '../../reports/thresholds.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatIssue, loadScenarioText, ScenarioError, type LoadOptions } from '../../scenarios/load.ts';
+import { loadScenarioText, type LoadOptions } from '../../scenarios/load.ts';
 import type { FaultSpec, ScenarioSpec } from '../../scenarios/spec.ts';
+import { issuesOfText as issuesOf } from '../helpers/scenario-issues.ts';
 
 const BASE = `
 name: faults-policies
@@ -108,15 +109,6 @@ function load(text: string, options?: LoadOptions): ScenarioSpec {
   return loadScenarioText(text, 'x.yaml', options);
 }
 
-function issuesOf(text: string, options?: LoadOptions): string[] {
-  try {
-    loadScenarioText(text, 'x.yaml', options);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  return [];
-}
 
 /** MINIMAL plus a section (faults, thresholds or policies). */
 function withSection(yaml: string): string {

@@ -6,9 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatIssue, loadScenario, loadScenarioText, ScenarioError, type LoadOptions } from '../../scenarios/load.ts';
+import { formatIssue, loadScenario, loadScenarioText, ScenarioError } from '../../scenarios/load.ts';
 import { loadReferenceData, offers } from '../../scenarios/reference/load.ts';
 import type { ScenarioSpec } from '../../scenarios/spec.ts';
+import { issuesOfText as issuesOf } from '../helpers/scenario-issues.ts';
 
 const FULL = `
 name: fi-ee-eprescription
@@ -68,15 +69,6 @@ population:
   - { name: a, count: 10, home: FI, destination: EE }
 `;
 
-function issuesOf(text: string, options?: LoadOptions): string[] {
-  try {
-    loadScenarioText(text, 'x.yaml', options);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  return [];
-}
 
 function deepFrozen(x: unknown): boolean {
   if (x === null || typeof x !== 'object') return true;

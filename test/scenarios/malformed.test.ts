@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatIssue, loadScenario, ScenarioError } from '../../scenarios/load.ts';
+import { issuesOfFile as reported } from '../helpers/scenario-issues.ts';
 
 const dir = join(import.meta.dirname, 'malformed');
 const files = readdirSync(dir)
@@ -14,15 +14,6 @@ const files = readdirSync(dir)
 // relative to wherever the tests run, and expect that path in the messages.
 const written = 'test/scenarios/malformed/';
 
-function reported(path: string): string[] {
-  try {
-    loadScenario(path);
-  } catch (e) {
-    if (e instanceof ScenarioError) return e.issues.map(formatIssue);
-    throw e;
-  }
-  return [];
-}
 
 describe('malformed scenarios', () => {
   it('the corpus has at least 22 cases, each expecting at least one issue', () => {
