@@ -4,7 +4,8 @@
  * (error classes lose identity in structured clone). Progress ({ events,
  * simTimeMs }) goes out on the task's port about every PROGRESS_EVERY events,
  * between slices of simulated time; it only observes, so results are the same
- * with or without it.
+ * with or without it. After each replication the thread collects its young
+ * generation, when the pool's process exposed `gc` (cli/gc-helpers.ts).
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { WorkerErrorData, WorkerReply } from '../engine/pool.ts';
@@ -32,6 +33,14 @@ export interface ReplicationProgressMessage {
 /** Often enough for a live display (a few per second), rare enough to cost nothing. */
 export const PROGRESS_EVERY = 25_000;
 
+/**
+ * V8's `gc`, present when the process set --expose-gc before this thread
+ * started. Collecting the young generation between replications costs almost
+ * nothing (little survives a finished replication) and hands the next one an
+ * empty nursery. GC never changes results.
+ */
+const collectGarbage = (globalThis as { gc?: (options: { type: 'minor' }) => void }).gc;
+
 export default function replicationWorker(task: ReplicationTask & { readonly port?: MessagePort }): WorkerReply<ReplicationResult> | Promise<never> {
   try {
     if (task.testFault === 'crash') {
@@ -46,7 +55,9 @@ export default function replicationWorker(task: ReplicationTask & { readonly por
       port === undefined
         ? null
         : { everyEvents: PROGRESS_EVERY, report: (events: number, simTimeMs: number) => port.postMessage({ index: task.index, events, simTimeMs } satisfies ReplicationProgressMessage) };
-    return { ok: true, result: runReplication(task.spec, task.index, { progress }) };
+    const result = runReplication(task.spec, task.index, { progress });
+    collectGarbage?.({ type: 'minor' });
+    return { ok: true, result };
   } catch (e) {
     return { ok: false, error: errorData(e) };
   } finally {

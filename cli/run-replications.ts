@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { runPool } from '../engine/pool.ts';
-import { fitScavengerToWorkers } from './gc-helpers.ts';
+import { fitGcToPool, REPLICATION_RESOURCE_LIMITS } from './gc-helpers.ts';
 import { ProgressTally } from './progress-tally.ts';
 import { replicationStream } from '../agents/replication.ts';
 import type { ReplicationProgressMessage, ReplicationTask } from '../agents/replication-worker.ts';
@@ -14,13 +14,6 @@ import type { ReplicationResult } from '../agents/result.ts';
 import type { ScenarioSpec } from '../scenarios/spec.ts';
 
 export const REPLICATION_WORKER = new URL('../agents/replication-worker.ts', import.meta.url);
-
-/**
- * A large young generation: a replication allocates many short-lived objects,
- * and fewer scavenges made fi-ee ~15 % faster here with no more RSS (bench).
- * Pass it to runPool wherever replications run. GC never changes results.
- */
-export const REPLICATION_RESOURCE_LIMITS = Object.freeze({ maxYoungGenerationSizeMb: 192 });
 
 /** One replication in flight: how far it has got. */
 export interface RunningReplication {
@@ -72,7 +65,7 @@ export async function runReplications(spec: ScenarioSpec, options: RunReplicatio
   const report = (): void => options.onProgress?.({ done: tally.done, total: tasks.length, events: tally.events, perWorker: tally.inFlight() });
 
   const workers = options.workers ?? availableParallelism();
-  fitScavengerToWorkers(Math.min(workers, tasks.length));
+  fitGcToPool(Math.min(workers, tasks.length));
   const outcome = await runPool<ReplicationTask, ReplicationResult>({
     workerFile: options.workerFile ?? REPLICATION_WORKER,
     tasks,

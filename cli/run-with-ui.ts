@@ -16,7 +16,8 @@ import type { ScenarioSpec } from '../scenarios/spec.ts';
 import { buildReport, runInfo } from './execute.ts';
 import { runViaQueue } from './queue/submit.ts';
 import type { Io } from './io.ts';
-import { describeReplication, REPLICATION_RESOURCE_LIMITS, REPLICATION_WORKER } from './run-replications.ts';
+import { fitGcToPool, REPLICATION_RESOURCE_LIMITS } from './gc-helpers.ts';
+import { describeReplication, REPLICATION_WORKER } from './run-replications.ts';
 import { colorAllowed } from './tui-mode.ts';
 import type { DashboardState, FaultLane, RunHeader, WorkerLine } from './ui/dashboard-state.ts';
 
@@ -145,6 +146,7 @@ export async function runWithDashboard(spec: ScenarioSpec, options: DashboardRun
       clearInterval(ticker);
       return await conclude(q.results, q.partial, Math.max(1, q.stats.workers.length));
     }
+    fitGcToPool(workers); // as runReplications does
     const outcome = await runPool<ReplicationTask, ReplicationResult>({
       workerFile: options.workerFile ?? REPLICATION_WORKER,
       tasks,

@@ -1,13 +1,13 @@
 /**
  * Parallel benchmarks, figures only (nothing asserts a time): replications/s
- * of fi-ee-eprescription in-thread; on a warm pool with 1 and with 2 workers
+ * of fi-ee-eprescription in-thread; on warm pools with 1 and with 2 workers
  * (threads started and their JIT warmed on replications outside the measured
  * set, as in any run past its first few replications: the rate the target is
- * about); end to end with 1 and 2 workers (a fresh pool, start-up and warm-up
- * included, as one short `pitsim run` sees it); the pool's start-up alone;
- * and the peak RSS of one eu-summer-peak replication at 1x or 10x
- * population, in a fresh process. Every pool here fits V8's scavenger to its
- * worker count as runReplications does (gc-helpers.ts).
+ * about), timed in alternating rounds; end to end with 1 and 2 workers (a
+ * fresh pool, start-up and warm-up included, as one short `pitsim run` sees
+ * it); the pool's start-up alone; and the peak RSS of one eu-summer-peak
+ * replication at 1x or 10x population, in a fresh process. Every pool here
+ * fits V8's GC to its worker count as runReplications does (gc-helpers.ts).
  */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -19,8 +19,8 @@ import type { ReplicationTask } from '../../agents/replication-worker.ts';
 import type { ReplicationResult } from '../../agents/result.ts';
 import { loadScenario } from '../../scenarios/load.ts';
 import type { ScenarioSpec } from '../../scenarios/spec.ts';
-import { fitScavengerToWorkers } from '../gc-helpers.ts';
-import { REPLICATION_RESOURCE_LIMITS, REPLICATION_WORKER, runReplications } from '../run-replications.ts';
+import { fitGcToPool, REPLICATION_RESOURCE_LIMITS } from '../gc-helpers.ts';
+import { REPLICATION_WORKER, runReplications } from '../run-replications.ts';
 
 export interface ThroughputFigure {
   replications: number;
@@ -37,8 +37,10 @@ export interface ParallelBench {
   /** Warm pools: threads started and JIT warmed before the clock starts. */
   warm1: ThroughputFigure;
   warm2: ThroughputFigure;
-  /** warm2.perSec / warm1.perSec: the target (>= 1.85x) is about this rate. */
+  /** warm2.perSec / warm1.perSec over all rounds: the target (>= 1.85x) is about this rate. */
   speedup: number;
+  /** The same ratio round by round: how much the host moved it. */
+  roundSpeedups: number[];
   /** Fresh pools, start-up and warm-up included (runReplications, as `pitsim run` does). */
   workers1: ThroughputFigure;
   workers2: ThroughputFigure;
@@ -72,38 +74,59 @@ function figure(replications: number, from: Mark): ThroughputFigure {
 }
 
 /**
- * Replications/s on a pool already started and warmed: each thread first runs
- * WARMUP_PER_THREAD replications from outside the measured set, then the clock
- * times `replications` more. Tasks go through TaskPool as a run's do (progress
- * port included).
+ * Replications/s on two pools already started and warmed, with 1 and with 2
+ * threads: each thread first runs WARMUP_PER_THREAD replications from outside
+ * the measured set, then ROUNDS rounds each time `perRound` replications on
+ * the 1-thread pool and the same on the 2-thread pool. Alternating puts both
+ * under the same host conditions (a shared VM's speed drifts from one second
+ * to the next); the figures add the rounds up. Before each round the process's
+ * GC is fitted to that pool, as runReplications fits it. Tasks go through
+ * TaskPool as a run's do (progress port included).
  */
-async function warmPool(spec: ScenarioSpec, threads: number, replications: number): Promise<ThroughputFigure> {
-  fitScavengerToWorkers(threads); // as runReplications does
-  const pool = new TaskPool<ReplicationTask, ReplicationResult>({ workerFile: REPLICATION_WORKER, threads, resourceLimits: REPLICATION_RESOURCE_LIMITS });
-  const batch = (from: number, n: number): Promise<ReplicationResult[]> =>
+async function warmPools(spec: ScenarioSpec, perRound: number): Promise<{ warm1: ThroughputFigure; warm2: ThroughputFigure; roundSpeedups: number[] }> {
+  fitGcToPool(2); // before the threads start: they read the GC flags at start-up
+  const pools = [1, 2].map((threads) => new TaskPool<ReplicationTask, ReplicationResult>({ workerFile: REPLICATION_WORKER, threads, resourceLimits: REPLICATION_RESOURCE_LIMITS }));
+  const batch = (pool: TaskPool<ReplicationTask, ReplicationResult>, from: number, n: number): Promise<ReplicationResult[]> =>
     Promise.all(Array.from({ length: n }, (_, i) => pool.run({ spec, index: from + i }, from + i, `replication ${from + i}`, () => {})));
   try {
-    await batch(replications, WARMUP_PER_THREAD * threads);
-    const t0 = mark();
-    await batch(0, replications);
-    return figure(replications, t0);
+    for (const pool of pools) await batch(pool, ROUNDS * perRound, WARMUP_PER_THREAD * pool.threads);
+    const seconds = [0, 0];
+    const cpu = [0, 0];
+    const roundSpeedups: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const took = [0, 0];
+      for (let p = 0; p < pools.length; p++) {
+        fitGcToPool(pools[p]!.threads);
+        const t0 = mark();
+        await batch(pools[p]!, round * perRound, perRound);
+        const f = figure(perRound, t0);
+        took[p] = f.seconds;
+        seconds[p]! += f.seconds;
+        cpu[p]! += f.cpuSeconds;
+      }
+      roundSpeedups.push(took[0]! / took[1]!);
+    }
+    const total = ROUNDS * perRound;
+    const fig = (p: number): ThroughputFigure => ({ replications: total, seconds: seconds[p]!, perSec: total / seconds[p]!, cpuSeconds: cpu[p]! });
+    return { warm1: fig(0), warm2: fig(1), roundSpeedups };
   } finally {
-    await pool.destroy();
+    await Promise.all(pools.map((p) => p.destroy()));
   }
 }
 
 /** Enough for V8 to optimise the hot paths (the first replications on a thread run ~2x slower). */
-const WARMUP_PER_THREAD = 4;
+const WARMUP_PER_THREAD = 6;
+/** Rounds of the warm-pool comparison; each runs `replications / 2` on either pool. */
+const ROUNDS = 4;
 
-/** ~0.09 s a replication on a quiet 2-core host: 48 take ~4.5 s on one worker, ~2.4 s on two. */
+/** ~0.07 s a replication on a quiet 2-core host: 48 take ~3.5 s on one worker, ~1.9 s on two. */
 export async function benchParallel(file = 'scenarios/fi-ee-eprescription.yaml', replications = 48): Promise<ParallelBench> {
   const spec = loadScenario(`${root}${file}`, { sets: [`replications=${replications}`] });
   let t0 = mark();
   for (let i = 0; i < replications; i++) runReplication(spec, i);
   const inThread = figure(replications, t0);
   // Twice the replications on warm pools: the last replication's tail (one worker busy, one idle) weighs half as much.
-  const warm1 = await warmPool(spec, 1, 2 * replications);
-  const warm2 = await warmPool(spec, 2, 2 * replications);
+  const { warm1, warm2, roundSpeedups } = await warmPools(spec, (2 * replications) / ROUNDS);
   t0 = mark();
   await runReplications(spec, { workers: 1 });
   const workers1 = figure(replications, t0);
@@ -119,6 +142,7 @@ export async function benchParallel(file = 'scenarios/fi-ee-eprescription.yaml',
     warm1,
     warm2,
     speedup: warm2.perSec / warm1.perSec,
+    roundSpeedups,
     workers1,
     workers2,
     endToEndSpeedup: workers2.perSec / workers1.perSec,

@@ -12,8 +12,8 @@ import { TaskPool } from '../../engine/pool.ts';
 import type { ReplicationProgressMessage, ReplicationTask } from '../../agents/replication-worker.ts';
 import type { ReplicationResult } from '../../agents/result.ts';
 import type { ScenarioSpec } from '../../scenarios/spec.ts';
-import { fitScavengerToWorkers } from '../gc-helpers.ts';
-import { describeReplication, REPLICATION_RESOURCE_LIMITS, REPLICATION_WORKER } from '../run-replications.ts';
+import { fitGcToPool, REPLICATION_RESOURCE_LIMITS } from '../gc-helpers.ts';
+import { describeReplication, REPLICATION_WORKER } from '../run-replications.ts';
 
 export interface ReplicationPoolOptions {
   readonly threads: number;
@@ -28,7 +28,7 @@ export class ReplicationPool {
   constructor(options: ReplicationPoolOptions) {
     if (!Number.isInteger(options.threads) || options.threads < 1) throw new RangeError(`threads must be a whole number >= 1, got ${options.threads}`);
     this.threads = options.threads;
-    fitScavengerToWorkers(options.threads);
+    fitGcToPool(options.threads);
     // A thread dying while idle: piscina replaces it (TaskPool ignores it by default).
     this.pool = new TaskPool({ workerFile: options.workerFile ?? REPLICATION_WORKER, threads: options.threads, resourceLimits: REPLICATION_RESOURCE_LIMITS });
   }

@@ -7,7 +7,8 @@ import { runReplication } from '../../agents/replication.ts';
 import { ReplicationFailedError } from '../../engine/pool.ts';
 import { loadScenario } from '../../scenarios/load.ts';
 import { runReplications, type ReplicationsProgress } from '../../cli/run-replications.ts';
-import { fitScavengerToWorkers } from '../../cli/gc-helpers.ts';
+import { Worker } from 'node:worker_threads';
+import { fitGcToPool } from '../../cli/gc-helpers.ts';
 import { failure } from '../helpers/rejection.ts';
 
 const spec = loadScenario('scenarios/fi-ee-eprescription.yaml', { sets: ['replications=4', 'population[0].count=400'] });
@@ -25,13 +26,23 @@ describe('runReplications', () => {
   });
 
   it('the scavenger goes single-threaded only for a worker per core, and results do not depend on it', () => {
-    expect(fitScavengerToWorkers(1, 2)).toBe(true);
+    expect(fitGcToPool(1, 2).parallelScavenge).toBe(true);
     const parallel = JSON.stringify(runReplication(spec, 0));
-    expect(fitScavengerToWorkers(2, 2)).toBe(false);
-    expect(fitScavengerToWorkers(3, 2)).toBe(false);
+    expect(fitGcToPool(2, 2).parallelScavenge).toBe(false);
+    expect(fitGcToPool(3, 2).parallelScavenge).toBe(false);
     const single = JSON.stringify(runReplication(spec, 0));
     expect(single).toBe(parallel);
-    expect(fitScavengerToWorkers(1, 2)).toBe(true);
+    expect(fitGcToPool(1, 2).parallelScavenge).toBe(true);
+  });
+
+  it('threads started after fitGcToPool have gc, so replication workers collect between replications', async () => {
+    fitGcToPool(2, 2);
+    const seen = await new Promise<unknown>((resolve, reject) => {
+      const w = new Worker("require('node:worker_threads').parentPort.postMessage(typeof globalThis.gc)", { eval: true });
+      w.once('message', (m) => void w.terminate().then(() => resolve(m)));
+      w.once('error', reject);
+    });
+    expect(seen).toBe('function');
   });
 
   it('a throwing replication -> ReplicationFailedError naming the index and seed path', async () => {
