@@ -114,8 +114,13 @@ async function warmPools(spec: ScenarioSpec, perRound: number): Promise<{ warm1:
   }
 }
 
-/** Enough for V8 to optimise the hot paths (the first replications on a thread run ~2x slower). */
-const WARMUP_PER_THREAD = 6;
+/**
+ * Past V8's compile tail: a thread's first replications run ~2x slower, and
+ * --trace-opt shows TurboFan still compiling per-replication code (set-up,
+ * result encoding) through about the tenth. On 2 workers that compiling
+ * takes cores from replications; on 1 it has an idle core.
+ */
+const WARMUP_PER_THREAD = 12;
 /** Rounds of the warm-pool comparison; each runs `replications / 2` on either pool. */
 const ROUNDS = 4;
 
