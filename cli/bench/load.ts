@@ -17,7 +17,8 @@
  * time (the excess starts are dropped); each start sends a patient lookup
  * through GatewayClient (keep-alive undici Clients) via the same call() the
  * flows use (endpoint tallies, service-time histogram, JSON parsing).
- * Latency percentiles are service times (send to answer) for both tools.
+ * Both send the same request (path and headers). Latency percentiles are
+ * service times (send to answer) for both tools.
  * Bounded: a 1 s warm-up, then 10 s of measurement each (`--seconds N`
  * changes it), taken in ROUNDS alternating rounds (pitsim, autocannon,
  * pitsim, ...) so a change in the machine's load hits both alike: on a shared
@@ -39,6 +40,12 @@ const ROUNDS = 5;
 /** Planned starts per second: far above what one loopback endpoint serves, so the generator is never the idle party. */
 const OVERDRIVE_RATE = 200_000;
 const LOOKUP: GatewayRequest = { method: 'GET', path: 'Patient?identifier=http%3A%2F%2Ffhir.de%2Fsid%2Fgkv%2Fkvid-10%7CA123456780' };
+/**
+ * The header pitsim's client sends beyond host and connection (both tools
+ * send those): autocannon sends it too, so the server parses the same request
+ * from either and the figures compare the clients alone.
+ */
+const SAME_HEADERS = { accept: 'application/fhir+json' };
 
 const SERVER = `
 const { createServer } = require('node:http');
@@ -109,11 +116,11 @@ interface AutocannonResult {
   errors: number;
   non2xx: number;
 }
-type Autocannon = (opts: { url: string; connections: number; duration: number; pipelining: number }) => Promise<AutocannonResult>;
+type Autocannon = (opts: { url: string; connections: number; duration: number; pipelining: number; headers: Record<string, string> }) => Promise<AutocannonResult>;
 
 async function autocannon(url: string, seconds: number): Promise<Figures> {
   const run = createRequire(import.meta.url)('autocannon') as Autocannon;
-  const r = await run({ url: `${url}/Patient?identifier=http%3A%2F%2Ffhir.de%2Fsid%2Fgkv%2Fkvid-10%7CA123456780`, connections: CONCURRENCY, duration: seconds, pipelining: 1 });
+  const r = await run({ url: `${url}/Patient?identifier=http%3A%2F%2Ffhir.de%2Fsid%2Fgkv%2Fkvid-10%7CA123456780`, connections: CONCURRENCY, duration: seconds, pipelining: 1, headers: SAME_HEADERS });
   return { requests: r.requests.total, seconds: r.duration, perSec: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
