@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../../scenarios/load.ts';
 import { startRedisServer } from '../queue/local-redis.ts';
+import { stopChild } from '../stop-child.ts';
 import { defaultSegmentSize } from '../queue/protocol.ts';
 import { runViaQueue } from '../queue/submit.ts';
 import { runReplications } from '../run-replications.ts';
@@ -92,10 +93,13 @@ export async function benchQueue(options: QueueBenchOptions = {}): Promise<Queue
       overheadAt1: queue1.seconds / local1.seconds,
     };
   } finally {
-    await Promise.all(workers.map(stopChild));
+    await Promise.all(workers.map((w) => stopChild(w, WORKER_GRACE_MS)));
     await redis.stop();
   }
 }
+
+/** A worker finishes its job in flight on SIGTERM; it gets 5 s before SIGKILL. */
+const WORKER_GRACE_MS = 5000;
 
 function startWorker(url: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [PITSIM, 'worker', '--queue', url, '--concurrency', '1'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -122,17 +126,5 @@ function startWorker(url: string): Promise<ChildProcess> {
   }).then((c) => {
     c.stderr?.resume(); // keep draining its job lines
     return c;
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }

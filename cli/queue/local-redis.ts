@@ -10,6 +10,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { stopChild } from '../stop-child.ts';
 
 export interface LocalRedis {
   readonly url: string;
@@ -48,6 +49,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A Redis without persistence stops at once on SIGTERM; 2 s is ample before SIGKILL. */
+const REDIS_GRACE_MS = 2000;
+
 export interface StartRedisOptions {
   /** Default: findRedisServer(). */
   readonly binary?: string;
@@ -71,7 +75,7 @@ export async function startRedisServer(options: StartRedisOptions = {}): Promise
       await ready(child, options.timeoutMs ?? 10_000);
     } catch (e) {
       lastError = e instanceof Error ? e : new Error(String(e));
-      await stopChild(child);
+      await stopChild(child, REDIS_GRACE_MS);
       rmSync(dir, { recursive: true, force: true });
       continue;
     }
@@ -82,7 +86,7 @@ export async function startRedisServer(options: StartRedisOptions = {}): Promise
       port,
       pid: child.pid ?? -1,
       stop: async () => {
-        await stopChild(child);
+        await stopChild(child, REDIS_GRACE_MS);
         rmSync(dir, { recursive: true, force: true });
       },
     };
@@ -112,17 +116,5 @@ function ready(child: ChildProcess, timeoutMs: number): Promise<void> {
     child.stderr?.on('data', onData);
     child.once('exit', onExit);
     child.once('error', (e) => finish(e));
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 2000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { findRedisServer } from '../../cli/queue/local-redis.ts';
+import { stopChild } from '../../cli/stop-child.ts';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const PITSIM = fileURLToPath(new URL('../../cli/pitsim.js', import.meta.url));
@@ -77,13 +78,7 @@ export function spawnPitsim(args: readonly string[]): WorkerProcess {
       proc.once('exit', onExit);
       check();
     });
-  const stop = async (): Promise<void> => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    proc.kill('SIGTERM');
-    const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(t);
-  };
+  const stop = (): Promise<void> => stopChild(proc, 5000);
   return { proc, lines, exited, waitFor, stop };
 }
 
