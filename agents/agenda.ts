@@ -6,6 +6,7 @@
  * Sequence numbers are 32-bit: when they run out, the entries present are
  * renumbered in order. Growth is by a quarter, so spare capacity stays small.
  */
+import { grownByQuarter, resized } from '../engine/typed-arrays.ts';
 
 /** Tags of patients' needs (agents/journey.ts). */
 export const NEED = Object.freeze({ refill: 0, emergency: 1, revoke: 2, depart: 3 });
@@ -103,18 +104,10 @@ export class SlotAgenda {
   }
 
   private grow(): void {
-    const c = this.time.length + Math.max(1024, this.time.length >> 2);
-    const t = new Float64Array(c);
-    t.set(this.time);
-    const s = new Uint32Array(c);
-    s.set(this.seq);
-    const sl = new Uint32Array(c);
-    sl.set(this.slot);
-    const tg = new Uint8Array(c);
-    tg.set(this.tag);
-    this.time = t;
-    this.seq = s;
-    this.slot = sl;
-    this.tag = tg;
+    const c = grownByQuarter(this.time.length);
+    this.time = resized(this.time, c);
+    this.seq = resized(this.seq, c);
+    this.slot = resized(this.slot, c);
+    this.tag = resized(this.tag, c);
   }
 }

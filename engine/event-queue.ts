@@ -5,6 +5,7 @@
  * Times and keys live in typed arrays; payloads in a parallel plain array.
  * Sifting moves a hole instead of swapping, and nothing is allocated per entry.
  */
+import { resized } from './typed-arrays.ts';
 
 export class EventQueue<T> {
   private times: Float64Array;
@@ -93,12 +94,8 @@ export class EventQueue<T> {
 
   private grow(): void {
     const c = this.times.length * 2;
-    const times = new Float64Array(c);
-    times.set(this.times);
-    const keys = new Float64Array(c);
-    keys.set(this.keys);
-    this.times = times;
-    this.keys = keys;
+    this.times = resized(this.times, c);
+    this.keys = resized(this.keys, c);
     this.items.length = c;
   }
 }

@@ -20,6 +20,7 @@
  * owner would make them, so results do not depend on the fleet's layout.
  */
 import { Interrupt, RandomStream, type Process, type ProcessGenerator } from '../../engine/index.ts';
+import { grownByQuarter, resized } from '../../engine/typed-arrays.ts';
 import { DEVICE_KINDS, type CohortSpec, type DeviceKind, type LinkSpec, type ScenarioSpec } from '../../scenarios/spec.ts';
 import { DAY_MS } from '../behaviour.ts';
 import { ConsentState } from '../consent.ts';
@@ -633,7 +634,7 @@ export class DeviceFleet {
       this.freeOwner = this.key[o]!;
       return o;
     }
-    if (this.top === this.cap) this.growOwners(grown(this.cap));
+    if (this.top === this.cap) this.growOwners(grownByQuarter(this.cap));
     return this.top++;
   }
 
@@ -661,7 +662,7 @@ export class DeviceFleet {
       this.devFree[n] = this.generated[f]!;
       return f;
     }
-    if (this.devTop + n > this.devCap) this.growDevices(grown(this.devCap));
+    if (this.devTop + n > this.devCap) this.growDevices(grownByQuarter(this.devCap));
     const s = this.devTop;
     this.devTop += n;
     return s;
@@ -673,7 +674,7 @@ export class DeviceFleet {
       this.freeAlert = this.alertLink[a]!;
       return a;
     }
-    if (this.alertTop === this.alertCap) this.growAlerts(grown(this.alertCap));
+    if (this.alertTop === this.alertCap) this.growAlerts(grownByQuarter(this.alertCap));
     return this.alertTop++;
   }
 
@@ -683,34 +684,34 @@ export class DeviceFleet {
   }
 
   private growOwners(cap: number): void {
-    this.start = growF64(this.start, cap);
-    this.span = growF64(this.span, cap);
-    this.nextChange = growF64(this.nextChange, cap);
-    this.context = growU32(this.context, cap);
-    this.key = growU32(this.key, cap);
-    this.flags = growU8(this.flags, cap);
-    this.failures = growU8(this.failures, cap);
-    this.firstDevice = growU32(this.firstDevice, cap);
-    this.alertHead = growI32(this.alertHead, cap);
+    this.start = resized(this.start, cap);
+    this.span = resized(this.span, cap);
+    this.nextChange = resized(this.nextChange, cap);
+    this.context = resized(this.context, cap);
+    this.key = resized(this.key, cap);
+    this.flags = resized(this.flags, cap);
+    this.failures = resized(this.failures, cap);
+    this.firstDevice = resized(this.firstDevice, cap);
+    this.alertHead = resized(this.alertHead, cap);
     this.streams.grow(cap);
     this.cap = cap;
   }
 
   private growDevices(cap: number): void {
-    this.generated = growU32(this.generated, cap);
-    this.pending = growU32(this.pending, cap);
-    this.deliveredFrom = growU32(this.deliveredFrom, cap);
-    this.takeover = growU32(this.takeover, cap);
-    this.devFlags = growU8(this.devFlags, cap);
+    this.generated = resized(this.generated, cap);
+    this.pending = resized(this.pending, cap);
+    this.deliveredFrom = resized(this.deliveredFrom, cap);
+    this.takeover = resized(this.takeover, cap);
+    this.devFlags = resized(this.devFlags, cap);
     this.devCap = cap;
   }
 
   private growAlerts(cap: number): void {
-    this.alertEvent = growF64(this.alertEvent, cap);
-    this.alertReading = growF64(this.alertReading, cap);
-    this.alertIndex = growU32(this.alertIndex, cap);
-    this.alertFlags = growU8(this.alertFlags, cap);
-    this.alertLink = growI32(this.alertLink, cap);
+    this.alertEvent = resized(this.alertEvent, cap);
+    this.alertReading = resized(this.alertReading, cap);
+    this.alertIndex = resized(this.alertIndex, cap);
+    this.alertFlags = resized(this.alertFlags, cap);
+    this.alertLink = resized(this.alertLink, cap);
     this.alertCap = cap;
   }
 }
@@ -751,32 +752,6 @@ export function compromisableKinds(spec: ScenarioSpec): ReadonlySet<DeviceKind> 
     compromisableBySpec.set(spec, kinds);
   }
   return kinds;
-}
-
-/** Tables grow by a quarter (at least 1024 slots): slack stays small at any population. */
-function grown(cap: number): number {
-  return cap + Math.max(1024, cap >> 2);
-}
-
-function growF64(a: Float64Array, cap: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(cap);
-  b.set(a);
-  return b;
-}
-function growU32(a: Uint32Array, cap: number): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(cap);
-  b.set(a);
-  return b;
-}
-function growI32(a: Int32Array, cap: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(cap);
-  b.set(a);
-  return b;
-}
-function growU8(a: Uint8Array, cap: number): Uint8Array<ArrayBuffer> {
-  const b = new Uint8Array(cap);
-  b.set(a);
-  return b;
 }
 
 /** The alert reaches the platform, which sends the patient to hospital in B. */

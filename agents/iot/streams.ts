@@ -10,6 +10,7 @@
  */
 import { RandomStream } from '../../engine/index.ts';
 import { hash128Words } from '../../engine/hash.ts';
+import { resized } from '../../engine/typed-arrays.ts';
 
 const TWO_32 = 4294967296;
 const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
@@ -80,18 +81,11 @@ export class StreamTable {
   /** Makes room for slots [0, capacity); keeps every stream's state. */
   grow(capacity: number): void {
     if (capacity <= this.capacity) return;
-    const u32 = (a: Uint32Array): Uint32Array => {
-      const b = new Uint32Array(capacity);
-      b.set(a);
-      return b;
-    };
-    this.s0 = u32(this.s0);
-    this.s1 = u32(this.s1);
-    this.s2 = u32(this.s2);
-    this.c = u32(this.c);
-    const spare = new Float64Array(capacity);
-    spare.set(this.spare);
-    this.spare = spare;
+    this.s0 = resized(this.s0, capacity);
+    this.s1 = resized(this.s1, capacity);
+    this.s2 = resized(this.s2, capacity);
+    this.c = resized(this.c, capacity);
+    this.spare = resized(this.spare, capacity);
   }
 }
 
