@@ -24,8 +24,9 @@ import { setFlagsFromString } from 'node:v8';
  * each. fi-ee allocates ~45 MB a replication: it fits. Pass it to every pool
  * that runs replications.
  */
-export const REPLICATION_RESOURCE_LIMITS: Readonly<ResourceLimits> = Object.freeze({ maxYoungGenerationSizeMb: 192 });
-const SEMI_SPACE_MB = 192 / 3;
+const YOUNG_GENERATION_MB = 192;
+export const REPLICATION_RESOURCE_LIMITS: Readonly<ResourceLimits> = Object.freeze({ maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
+const SEMI_SPACE_MB = YOUNG_GENERATION_MB / 3;
 
 export interface GcFit {
   /** Whether scavenges use helper threads. */
