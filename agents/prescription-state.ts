@@ -23,21 +23,38 @@ export class PrescriptionTable {
   }
 
   view(slot: number, rx: Prescription): PrescriptionState {
-    const bits = this.bits;
-    return {
-      rx,
-      get recordedAtA() {
-        return (bits[slot]! & RECORDED_AT_A) !== 0;
-      },
-      set recordedAtA(v: boolean) {
-        bits[slot] = v ? bits[slot]! | RECORDED_AT_A : bits[slot]! & ~RECORDED_AT_A;
-      },
-      get dispensed() {
-        return (bits[slot]! & DISPENSED) !== 0;
-      },
-      set dispensed(v: boolean) {
-        bits[slot] = v ? bits[slot]! | DISPENSED : bits[slot]! & ~DISPENSED;
-      },
-    };
+    return new PrescriptionView(this.bits, slot, rx);
+  }
+}
+
+/**
+ * One patient's bits, as a class: accessors on a shared prototype give every
+ * view one hidden class. (An object literal with get/set made fresh accessor
+ * closures per view, so each view had a map of its own: megamorphic property
+ * access in the flows, and their optimised code thrown away and recompiled.)
+ */
+class PrescriptionView implements PrescriptionState {
+  constructor(
+    private readonly bits: Uint8Array,
+    private readonly slot: number,
+    readonly rx: Prescription,
+  ) {}
+
+  get recordedAtA(): boolean {
+    return (this.bits[this.slot]! & RECORDED_AT_A) !== 0;
+  }
+  set recordedAtA(v: boolean) {
+    this.set(RECORDED_AT_A, v);
+  }
+  get dispensed(): boolean {
+    return (this.bits[this.slot]! & DISPENSED) !== 0;
+  }
+  set dispensed(v: boolean) {
+    this.set(DISPENSED, v);
+  }
+
+  private set(bit: number, v: boolean): void {
+    const b = this.bits[this.slot]!;
+    this.bits[this.slot] = v ? b | bit : b & ~bit;
   }
 }
