@@ -18,9 +18,10 @@ import type { ArrivalOrder, PopulationSampler } from './population/generate.ts';
 import type { Patient } from './population/index.ts';
 import { PrescriptionTable } from './prescription-state.ts';
 import { planStay } from './stay-plan.ts';
+import type { OwnerLookup } from './iot/index.ts';
 import type { World } from './world.ts';
 
-export class Journeys {
+export class Journeys implements OwnerLookup {
   private readonly order: ArrivalOrder;
   private readonly agenda = new SlotAgenda();
   private readonly consent: ConsentTable;
@@ -85,7 +86,7 @@ export class Journeys {
     }
     for (const t of plan.emergencies) this.agenda.push(t, slot, NEED.emergency);
     if (plan.revokeAtMs !== null) this.agenda.push(plan.revokeAtMs, slot, NEED.revoke);
-    this.w.onArrival(p, cohort, rng, new ConsentState(this.consent, slot), slot);
+    this.w.arrivals?.arrived(p, cohort, rng, new ConsentState(this.consent, slot), slot);
   }
 
   /** Patient `slot` regenerated, with their live consent (the devices' emergencies). */

@@ -8,7 +8,7 @@ import { RandomStream, Simulation, type TraceSink } from '../engine/index.ts';
 import type { FlowObserver } from './observer.ts';
 import type { ScenarioSpec } from '../scenarios/spec.ts';
 import { installFaults } from './faults/install.ts';
-import { setOwnerLookup, startDevices } from './iot/index.ts';
+import { DeviceStarter, setOwnerLookup } from './iot/index.ts';
 import { Journeys } from './journey.ts';
 // generate.ts directly: the population index also loads faker, which a worker does not need.
 import { PopulationSampler } from './population/generate.ts';
@@ -48,8 +48,8 @@ export function runReplication(spec: ScenarioSpec, index: number, options: Repli
   const population = new PopulationSampler(spec, rep);
   const faults = installFaults(w, spec.faults, rep);
   const journeys = new Journeys(w, population, rep.fork('journey'));
-  setOwnerLookup(w, (slot) => journeys.owner(slot));
-  w.onArrival = (p, cohort, rng, consent, slot) => void startDevices(w, p, cohort, rng, consent, slot);
+  setOwnerLookup(w, journeys);
+  w.arrivals = new DeviceStarter(w);
   journeys.start(sim);
   runWithProgress(sim, spec.durationMs, options.progress ?? null);
 

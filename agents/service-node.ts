@@ -27,7 +27,7 @@ export class ServiceNode {
     capacity: number,
   ) {
     this.resource = new Resource(sim, capacity);
-    this.resource.waitObserver = (ms) => this.wait.record(ms);
+    this.resource.waitRecorder = this.wait;
   }
 
   /**

@@ -6,6 +6,7 @@
  */
 import type { RandomStream, Simulation } from '../engine/index.ts';
 import type { ConsentState } from './consent.ts';
+import type { DeviceFleet } from './iot/device-process.ts';
 import type { Patient } from './population/index.ts';
 import type { MedicationEntry } from '../scenarios/reference/types.ts';
 import { DEVICE_KINDS, type CohortSpec, type CountrySpec, type DeviceKind, type ScenarioSpec } from '../scenarios/spec.ts';
@@ -23,6 +24,15 @@ export interface CountryNodes {
   readonly ncp: ServiceNode;
   readonly pharmacies: readonly ServiceNode[];
   readonly hospitals: readonly ServiceNode[];
+}
+
+/**
+ * Told of each patient's arrival in B. An object, not a callback stored in a
+ * field: V8 would keep that closure's scope, the whole world, alive until a
+ * full GC (see engine Resource.waitRecorder).
+ */
+export interface ArrivalListener {
+  arrived(p: Patient, cohort: CohortSpec, rng: RandomStream, consent: ConsentState, slot: number): void;
 }
 
 export class World {
@@ -61,8 +71,16 @@ export class World {
     return c;
   }
 
-  /** Called when a patient arrives in B (starts their devices; set by the replication). */
-  onArrival: (p: Patient, cohort: CohortSpec, rng: RandomStream, consent: ConsentState, slot: number) => void = () => {};
+  /**
+   * The replication's device fleet, made by iot's deviceFleet() on first use.
+   * A field, not a module-level WeakMap keyed by the world: V8's young-
+   * generation GC treats the values of an old WeakMap as live, so every
+   * replication's fleet and world outlived it until a full GC.
+   */
+  fleet: DeviceFleet | null = null;
+
+  /** Told when a patient arrives in B (the replication sets one that starts their devices); null: nobody listens. */
+  arrivals: ArrivalListener | null = null;
 
   medication(atc: string): MedicationEntry | undefined {
     return this.medications.get(atc);

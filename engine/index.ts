@@ -7,7 +7,7 @@ export { Simulation, type SimulationOptions } from './simulation.ts';
 export { Event, Timeout, URGENT, NORMAL, PENDING, TRIGGERED, PROCESSED, type EventState } from './event.ts';
 export { Process, type ProcessGenerator, type Yieldable } from './process.ts';
 export { Condition, ConditionValue } from './condition.ts';
-export { Resource, PriorityResource, Request, type ResourceStats } from './resource.ts';
+export { Resource, PriorityResource, Request, type ResourceStats, type WaitRecorder } from './resource.ts';
 export { Store, StoreGet, StorePut } from './store.ts';
 export { RandomStream } from './random.ts';
 export { type Distribution, type DistributionKind, sample, sampleDuration, mean, variance } from './distribution.ts';

@@ -8,7 +8,7 @@ import type { RandomStream } from '../../engine/index.ts';
 import type { CohortSpec } from '../../scenarios/spec.ts';
 import type { ConsentState } from '../consent.ts';
 import type { Patient } from '../population/index.ts';
-import type { World } from '../world.ts';
+import type { ArrivalListener, World } from '../world.ts';
 import { DeviceFleet, type OwnerLookup } from './device-process.ts';
 
 export { carriedDevices, equipDevices, CGM_CONDITIONS, BP_CONDITIONS, type Device } from './devices.ts';
@@ -18,16 +18,9 @@ export { StreamTable, SlotStream } from './streams.ts';
 export { fieldsPerReading, DEVICE_OBSERVATION, ALERT_RULE, CARE_FIELDS, EXTRA_FIELDS, type ObservationCode } from './fields.ts';
 export { IotRecorder } from './recorder.ts';
 
-const fleets = new WeakMap<World, DeviceFleet>();
-
 /** The replication's fleet (made on first use). */
 export function deviceFleet(w: World): DeviceFleet {
-  let f = fleets.get(w);
-  if (f === undefined) {
-    f = new DeviceFleet(w);
-    fleets.set(w, f);
-  }
-  return f;
+  return (w.fleet ??= new DeviceFleet(w));
 }
 
 /**
@@ -41,6 +34,15 @@ export function deviceFleet(w: World): DeviceFleet {
  */
 export function startDevices(w: World, p: Patient, cohort: CohortSpec, rng: RandomStream, consent?: ConsentState, slot?: number): number {
   return deviceFleet(w).register(p, cohort, rng, consent, slot);
+}
+
+/** Starts an arriving patient's devices: the World.arrivals of a replication. */
+export class DeviceStarter implements ArrivalListener {
+  constructor(private readonly w: World) {}
+
+  arrived(p: Patient, cohort: CohortSpec, rng: RandomStream, consent: ConsentState, slot: number): void {
+    startDevices(this.w, p, cohort, rng, consent, slot);
+  }
 }
 
 /** How the fleet regenerates an owner (patient and live consent, by journey slot) when an alert becomes an emergency. */

@@ -395,7 +395,7 @@ describe('the fleet: one process, a few bytes per owner', () => {
     const patients = generatePopulation(spec, RandomStream.root(1).fork('rep:0'));
     const sim = new Simulation();
     const w = new World(sim, spec);
-    setOwnerLookup(w, (slot) => ({ p: patients[slot]!, consent: ConsentState.of(patients[slot]!) }));
+    setOwnerLookup(w, { owner: (slot) => ({ p: patients[slot]!, consent: ConsentState.of(patients[slot]!) }) });
     const root = RandomStream.root(spec.seed).fork('rep:0').fork('journey');
     patients.forEach((p, slot) => startDevices(w, p, spec.population[0]!, root.fork(p.id), undefined, slot));
     const fleet = deviceFleet(w);
@@ -423,9 +423,11 @@ describe('the fleet: one process, a few bytes per owner', () => {
     const sim = new Simulation();
     const w = new World(sim, spec);
     const asked: number[] = [];
-    setOwnerLookup(w, (slot) => {
-      asked.push(slot);
-      return { p: patients[slot]!, consent: ConsentState.of(patients[slot]!) };
+    setOwnerLookup(w, {
+      owner: (slot) => {
+        asked.push(slot);
+        return { p: patients[slot]!, consent: ConsentState.of(patients[slot]!) };
+      },
     });
     const root = RandomStream.root(spec.seed).fork('rep:0').fork('journey');
     patients.forEach((p, slot) => startDevices(w, p, spec.population[0]!, root.fork(p.id), undefined, slot));
