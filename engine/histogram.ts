@@ -2,9 +2,11 @@
  * A latency histogram in ms, mergeable and of bounded memory: HdrHistogram
  * (3 significant digits, auto-resizing) over integer microseconds for the
  * percentiles, with exact count, sum, min and max kept beside it. Encodes to a
- * compact string so replication results stay small across worker threads.
+ * compact string (histogram-codec.ts) so replication results stay small across
+ * worker threads and queues; a decoded histogram gives the same percentiles.
  */
 import * as hdr from 'hdr-histogram-js';
+import { decodeCountsInto, encodeCounts } from './histogram-codec.ts';
 
 export interface HistogramSummary {
   count: number;
@@ -21,12 +23,12 @@ export interface EncodedHistogram {
   readonly sum: number;
   readonly min: number;
   readonly max: number;
-  /** HdrHistogram compressed base64; empty when count is 0. */
+  /** The HdrHistogram's non-zero buckets (histogram-codec.ts); empty when count is 0. */
   readonly hdr: string;
 }
 
 export class Histogram {
-  private h: hdr.Histogram | null = null;
+  private h: hdr.JsHistogram | null = null;
   count = 0;
   sum = 0;
   min = Infinity;
@@ -82,15 +84,15 @@ export class Histogram {
       sum: this.sum,
       min: this.count > 0 ? this.min : 0,
       max: this.max,
-      hdr: this.h === null || this.count === 0 ? '' : hdr.encodeIntoCompressedBase64(this.h),
+      hdr: this.h === null || this.count === 0 ? '' : encodeCounts(this.h),
     };
   }
 
   static decode(e: EncodedHistogram): Histogram {
     const out = new Histogram();
     if (e.count === 0) return out;
-    out.h = build();
-    out.h.add(hdr.decodeFromCompressedBase64(e.hdr, 32, false));
+    out.h = build(Math.round(e.max * 1000)); // sized for its largest value: counts go straight in
+    decodeCountsInto(out.h, e.hdr);
     out.count = e.count;
     out.sum = e.sum;
     out.min = e.min;
@@ -99,6 +101,8 @@ export class Histogram {
   }
 }
 
-function build(): hdr.Histogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 2, numberOfSignificantValueDigits: 3, autoResize: true });
+function build(highestUs = 2): hdr.JsHistogram {
+  const h = new hdr.Int32Histogram(1, Math.max(highestUs, 2), 3); // what hdr.build gives for these settings
+  h.autoResize = true;
+  return h;
 }
