@@ -115,23 +115,33 @@ async function warmPools(spec: ScenarioSpec, perRound: number): Promise<{ warm1:
 }
 
 /**
- * Past V8's compile tail: a thread's first replications run ~2x slower, and
- * --trace-opt shows TurboFan still compiling per-replication code (set-up,
- * result encoding) through about the tenth. On 2 workers that compiling
- * takes cores from replications; on 1 it has an idle core.
+ * Past most of V8's compile tail. A thread's first replications run ~4x
+ * slower while TurboFan compiles ~450 functions; --trace-opt then shows it
+ * still compiling about one function every other replication (1-3 ms each,
+ * on a helper thread: histogram, stream and flow code that warms slowly)
+ * through the fiftieth, fewer after. On 2 workers that compiling takes cores
+ * from replications; on 1 it has an idle core, so a short warm-up charges the
+ * 2-worker pool for JIT warm-up, not for running in parallel. Same host,
+ * alternating processes: 1.84x 1.84x 1.87x after 12, 1.90x 1.88x 1.97x after
+ * 48. A fresh pool's warm-up is what the end-to-end figure shows.
  */
-const WARMUP_PER_THREAD = 12;
-/** Rounds of the warm-pool comparison; each runs `replications / 2` on either pool. */
-const ROUNDS = 4;
+const WARMUP_PER_THREAD = 48;
+/**
+ * Rounds of the warm-pool comparison, each PER_ROUND replications on either
+ * pool. Eight: on this shared VM a single round's ratio ranged 1.6-2.1, and
+ * one bad round of four moved the pooled figure by ~0.05.
+ */
+const ROUNDS = 8;
+/** 24 a round: twelve on each of two workers, so the round's drain (one worker busy, one idle) weighs ~1 %. */
+const PER_ROUND = 24;
 
-/** ~0.07 s a replication on a quiet 2-core host: 48 take ~3.5 s on one worker, ~1.9 s on two. */
+/** ~0.055 s a replication on a quiet 2-core host: 48 take ~2.7 s on one worker, ~1.5 s on two. */
 export async function benchParallel(file = 'scenarios/fi-ee-eprescription.yaml', replications = 48): Promise<ParallelBench> {
   const spec = loadScenario(`${root}${file}`, { sets: [`replications=${replications}`] });
   let t0 = mark();
   for (let i = 0; i < replications; i++) runReplication(spec, i);
   const inThread = figure(replications, t0);
-  // Twice the replications on warm pools: the last replication's tail (one worker busy, one idle) weighs half as much.
-  const { warm1, warm2, roundSpeedups } = await warmPools(spec, (2 * replications) / ROUNDS);
+  const { warm1, warm2, roundSpeedups } = await warmPools(spec, PER_ROUND);
   t0 = mark();
   await runReplications(spec, { workers: 1 });
   const workers1 = figure(replications, t0);
