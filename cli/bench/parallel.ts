@@ -115,15 +115,16 @@ async function warmPools(spec: ScenarioSpec, perRound: number): Promise<{ warm1:
 }
 
 /**
- * Past most of V8's compile tail. A thread's first replications run ~4x
- * slower while TurboFan compiles ~450 functions; --trace-opt then shows it
+ * Past most of V8's compile tail. A thread's first replications run several
+ * times slower while TurboFan compiles ~450 functions; --trace-opt then shows it
  * still compiling about one function every other replication (1-3 ms each,
  * on a helper thread: histogram, stream and flow code that warms slowly)
  * through the fiftieth, fewer after. On 2 workers that compiling takes cores
  * from replications; on 1 it has an idle core, so a short warm-up charges the
  * 2-worker pool for JIT warm-up, not for running in parallel. Same host,
- * alternating processes: 1.84x 1.84x 1.87x after 12, 1.90x 1.88x 1.97x after
- * 48. A fresh pool's warm-up is what the end-to-end figure shows.
+ * alternating processes, four rounds: 1.84x 1.84x 1.87x after 12, 1.90x
+ * 1.88x 1.97x after 48. A fresh pool's warm-up is what the end-to-end
+ * figure shows.
  */
 const WARMUP_PER_THREAD = 48;
 /**
