@@ -26,7 +26,8 @@ import { setFlagsFromString } from 'node:v8';
  */
 const YOUNG_GENERATION_MB = 192;
 export const REPLICATION_RESOURCE_LIMITS: Readonly<ResourceLimits> = Object.freeze({ maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
-const SEMI_SPACE_MB = YOUNG_GENERATION_MB / 3;
+/** One semi-space of that young generation (what --min-semi-space-size takes). */
+export const SEMI_SPACE_MB = YOUNG_GENERATION_MB / 3;
 
 export interface GcFit {
   /** Whether scavenges use helper threads. */

@@ -9,10 +9,7 @@
  * replication at 1x or 10x population, in a fresh process. Every pool here
  * fits V8's GC to its worker count as runReplications does (gc-helpers.ts).
  */
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { TaskPool } from '../../engine/pool.ts';
 import { runReplication } from '../../agents/replication.ts';
 import type { ReplicationTask } from '../../agents/replication-worker.ts';
@@ -20,6 +17,7 @@ import type { ReplicationResult } from '../../agents/result.ts';
 import { loadScenario } from '../../scenarios/load.ts';
 import type { ScenarioSpec } from '../../scenarios/spec.ts';
 import { fitGcToPool, REPLICATION_RESOURCE_LIMITS } from '../gc-helpers.ts';
+import { repoUrl, runModuleInChild } from '../module-child.ts';
 import { REPLICATION_WORKER, runReplications } from '../run-replications.ts';
 
 export interface ThroughputFigure {
@@ -170,10 +168,9 @@ export async function benchParallel(file = 'scenarios/fi-ee-eprescription.yaml',
 export async function peakRss(scale: 1 | 10, file = 'scenarios/eu-summer-peak.yaml'): Promise<PeakRss> {
   const path = `${root}${file}`;
   const sets = loadScenario(path).population.map((c, i) => `population[${i}].count=${c.count * scale}`);
-  const url = (p: string): string => pathToFileURL(`${root}${p}`).href;
   const child = `
-    import { loadScenario } from ${JSON.stringify(url('scenarios/load.ts'))};
-    import { runReplication } from ${JSON.stringify(url('agents/replication.ts'))};
+    import { loadScenario } from ${JSON.stringify(repoUrl('scenarios/load.ts'))};
+    import { runReplication } from ${JSON.stringify(repoUrl('agents/replication.ts'))};
     const spec = loadScenario(${JSON.stringify(path)}, { sets: ${JSON.stringify(sets)} });
     const baseRssMb = process.memoryUsage().rss / 2 ** 20;
     const t0 = performance.now();
@@ -181,8 +178,5 @@ export async function peakRss(scale: 1 | 10, file = 'scenarios/eu-summer-peak.ya
     const seconds = (performance.now() - t0) / 1000;
     process.stdout.write(JSON.stringify({ patients: r.patients, events: r.events, seconds, baseRssMb, peakRssMb: process.resourceUsage().maxRSS / 1024 }));
   `;
-  // Resolved here so the child finds tsx whatever its working directory.
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', tsx, '--input-type=module', '--eval', child], { cwd: root, maxBuffer: 1 << 20 });
-  return { scale, ...(JSON.parse(stdout) as Omit<PeakRss, 'scale'>) };
+  return { scale, ...(JSON.parse(await runModuleInChild(child)) as Omit<PeakRss, 'scale'>) };
 }

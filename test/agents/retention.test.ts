@@ -2,23 +2,18 @@
 // collection a pool worker runs between replications. Anything that outlives
 // it (an old WeakMap keyed by the world, a per-run closure stored in a field)
 // drags the whole world into the old generation: its typed arrays then pile
-// up until a full GC, up to 1.3 MB a replication here. Measured in a child process
-// with --expose-gc, as a pool worker runs.
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+// up until a full GC, up to 1.3 MB a replication here. Measured in a child
+// process with --expose-gc, as a pool worker runs.
 import { describe, expect, it } from 'vitest';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const url = (p: string): string => pathToFileURL(`${root}${p}`).href;
+import { SEMI_SPACE_MB } from '../../cli/gc-helpers.ts';
+import { repoUrl, runModuleInChild } from '../../cli/module-child.ts';
 
 /** ArrayBuffer bytes still held after each of `n` replications and a young-generation GC. */
 async function heldAfterEach(scenario: string, n: number): Promise<number[]> {
   const child = `
-    import { loadScenario } from ${JSON.stringify(url('scenarios/load.ts'))};
-    import { runReplication } from ${JSON.stringify(url('agents/replication.ts'))};
-    const spec = loadScenario(${JSON.stringify(`${root}scenarios/${scenario}.yaml`)});
+    import { loadScenario } from ${JSON.stringify(repoUrl('scenarios/load.ts'))};
+    import { runReplication } from ${JSON.stringify(repoUrl('agents/replication.ts'))};
+    const spec = loadScenario(${JSON.stringify(`scenarios/${scenario}.yaml`)});
     const held = [];
     for (let i = 0; i < ${n}; i++) {
       runReplication(spec, i);
@@ -29,10 +24,8 @@ async function heldAfterEach(scenario: string, n: number): Promise<number[]> {
     }
     process.stdout.write(JSON.stringify(held));
   `;
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  // The semi-space as a pool worker sizes it (cli/gc-helpers.ts): no scavenge inside a replication.
-  const args = ['--expose-gc', '--min-semi-space-size=64', '--max-semi-space-size=64', '--import', tsx, '--input-type=module', '--eval', child];
-  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: root, maxBuffer: 1 << 20 });
+  // The semi-space a pool worker gets (fitGcToPool): no scavenge inside a replication.
+  const stdout = await runModuleInChild(child, ['--expose-gc', `--min-semi-space-size=${SEMI_SPACE_MB}`, `--max-semi-space-size=${SEMI_SPACE_MB}`]);
   return JSON.parse(stdout) as number[];
 }
 
