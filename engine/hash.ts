@@ -6,13 +6,19 @@
 
 /** 128-bit hash of a string as 32 hex digits. */
 export function hash128(str: string): string {
-  return hash128Words(str)
-    .map((h) => h.toString(16).padStart(8, '0'))
-    .join('');
+  const words = hash128Words(str);
+  let hex = '';
+  for (let i = 0; i < 4; i++) hex += words[i]!.toString(16).padStart(8, '0');
+  return hex;
 }
 
-/** 128-bit hash of a string as four unsigned 32-bit words. */
-export function hash128Words(str: string): [number, number, number, number] {
+/**
+ * 128-bit hash of a string as four unsigned 32-bit words, written into `out`.
+ * A Uint32Array, not an array literal: a literal of these words is a Smi or a
+ * double array depending on the values, so the code reading it saw two maps
+ * and V8 kept deoptimising it, replication after replication.
+ */
+export function hash128Words(str: string, out: Uint32Array = new Uint32Array(4)): Uint32Array {
   let h1 = 1779033703;
   let h2 = 3144134277;
   let h3 = 1013904242;
@@ -32,10 +38,14 @@ export function hash128Words(str: string): [number, number, number, number] {
   h2 ^= h1;
   h3 ^= h1;
   h4 ^= h1;
-  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+  out[0] = h1;
+  out[1] = h2;
+  out[2] = h3;
+  out[3] = h4;
+  return out;
 }
 
 /** A 32-bit unsigned integer derived from a string (for libraries that take numeric seeds). */
 export function hash32(str: string): number {
-  return hash128Words(str)[0];
+  return hash128Words(str)[0]!;
 }

@@ -15,7 +15,7 @@ export { parseDistribution, parseDuration, formatDistribution, type Dimension } 
 export { RealtimePacer, type WallClock, type PacerOptions } from './realtime.ts';
 export { type TraceSink, TraceHash, TraceLog, JsonLinesTrace, TeeTrace } from './trace.ts';
 export { KernelError, UnhandledFailureError, Interrupt, DistributionError } from './errors.ts';
-export { hash128, hash32 } from './hash.ts';
+export { hash128, hash128Words, hash32 } from './hash.ts';
 export { closest } from './suggest.ts';
 export { type SimTime, MS_PER_UNIT, TIME_UNITS, formatDuration } from './units.ts';
 export { Histogram, type HistogramSummary, type EncodedHistogram } from './histogram.ts';

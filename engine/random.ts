@@ -11,6 +11,8 @@ import seedrandom from 'seedrandom';
 import { hash128Words, hash32 } from './hash.ts';
 
 const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
+/** Scratch for a stream's seed words: read at once in the constructor, so one per thread serves every stream. */
+const seedWords = new Uint32Array(4);
 
 export abstract class RandomStream {
   /** Where this stream sits in the fork tree, e.g. "42/rep:3/pharmacy.FR.12/arrivals". */
@@ -100,8 +102,8 @@ class AleaStream extends RandomStream {
     // Alea's state is set straight from a 128-bit hash of the path: the
     // hash is the seed derivation, and it spares Alea's own string hashing
     // (forks are made per patient, so this is on a hot path).
-    const [a, b, c] = hash128Words(`pitsim\u0000${path}`);
-    this.prng = seedrandom.alea('', { state: { c: 1, s0: a * TWO_TO_MINUS_32, s1: b * TWO_TO_MINUS_32, s2: c * TWO_TO_MINUS_32 } });
+    const w = hash128Words(`pitsim\u0000${path}`, seedWords);
+    this.prng = seedrandom.alea('', { state: { c: 1, s0: w[0]! * TWO_TO_MINUS_32, s1: w[1]! * TWO_TO_MINUS_32, s2: w[2]! * TWO_TO_MINUS_32 } });
   }
 
   next(): number {

@@ -24,6 +24,8 @@ export class StreamTable {
   private c: Uint32Array;
   /** Box-Muller's second variate, NaN when none is kept (as RandomStream.normal). */
   private spare: Float64Array;
+  /** Scratch for seed(): the hash's four words, without an allocation per device. */
+  private readonly words = new Uint32Array(4);
 
   constructor(capacity: number) {
     this.s0 = new Uint32Array(capacity);
@@ -44,10 +46,10 @@ export class StreamTable {
 
   /** Starts slot `slot` as the stream whose path is `path` (RandomStream's seed derivation). */
   seed(slot: number, path: string): void {
-    const [a, b, c] = hash128Words(`pitsim\u0000${path}`);
-    this.s0[slot] = a;
-    this.s1[slot] = b;
-    this.s2[slot] = c;
+    const w = hash128Words(`pitsim\u0000${path}`, this.words);
+    this.s0[slot] = w[0]!;
+    this.s1[slot] = w[1]!;
+    this.s2[slot] = w[2]!;
     this.c[slot] = 1;
     this.spare[slot] = NaN;
   }

@@ -5,7 +5,7 @@
  * that patient's keyed uniforms (see PatientDraws), so other cohorts, other
  * patients and unrelated what-if levers never shift its draws.
  */
-import { hash128, type Distribution, type RandomStream } from '../../engine/index.ts';
+import { hash128Words, type Distribution, type RandomStream } from '../../engine/index.ts';
 import type { CohortSpec, IdentityMeans, ScenarioSpec, WeightedChoice } from '../../scenarios/spec.ts';
 import type { ConditionEntry, MedicationEntry, ServiceName } from '../../scenarios/reference/types.ts';
 import type { Patient, Prescription, Sex } from './patient.ts';
@@ -63,9 +63,8 @@ function mix32(x: number): number {
 }
 
 /** 128-bit key of a stream path, as four 32-bit lanes. */
-function pathKey(path: string): readonly [number, number, number, number] {
-  const h = hash128(`pitsim-keyed\u0000${path}`);
-  return [parseInt(h.slice(0, 8), 16), parseInt(h.slice(8, 16), 16), parseInt(h.slice(16, 24), 16), parseInt(h.slice(24, 32), 16)];
+function pathKey(path: string): Uint32Array {
+  return hash128Words(`pitsim-keyed\u0000${path}`);
 }
 
 /** The keyed uniforms of the cohort's patients; at(index) selects one, u(slot) reads it. */
@@ -73,11 +72,15 @@ class PatientDraws {
   private k1 = 0;
   private k2 = 0;
 
-  constructor(private readonly cohortKey: readonly [number, number, number, number]) {}
+  constructor(private readonly cohortKey: Uint32Array) {}
 
   /** Re-key for patient `index` (distinct indices give distinct keys: every step is a bijection). */
   at(index: number): this {
-    const [c0, c1, c2, c3] = this.cohortKey;
+    const key = this.cohortKey;
+    const c0 = key[0]!;
+    const c1 = key[1]!;
+    const c2 = key[2]!;
+    const c3 = key[3]!;
     this.k1 = mix32(mix32((c0 ^ Math.imul(index, 0x9e3779b9)) >>> 0) ^ c1);
     this.k2 = mix32(mix32((c2 ^ Math.imul(index, 0x85ebca6b)) >>> 0) ^ c3);
     return this;
@@ -171,8 +174,11 @@ interface CohortPlan {
   readonly conditions: readonly ConditionEntry[];
   /** Aligned with conditions: the medication entries of each (null when no ePrescription). */
   readonly medications: readonly (readonly MedicationEntry[] | null)[];
-  /** conditionProbability per (age band, sex), aligned with conditions: the hot loop only compares. */
-  readonly probability: Readonly<Record<Sex, readonly Float64Array[]>>;
+  /**
+   * conditionProbability per sex, band-major: entry `band * conditions.length + i`
+   * is condition i's in that age band, so the hot loop only compares.
+   */
+  readonly probability: Readonly<Record<Sex, Float64Array>>;
 }
 
 /** Representative ages of the bands conditionProbability distinguishes: under 18, 18-39, 40-64, 65+. */
@@ -182,24 +188,42 @@ function bandOf(age: number): number {
   return age < 18 ? 0 : age < 40 ? 1 : age < 65 ? 2 : 3;
 }
 
+/** conditionProbability of every condition in every age band, band-major (CohortPlan.probability). */
+function probabilityTable(conditions: readonly ConditionEntry[], sex: Sex, prevalenceScale: number): Float64Array {
+  const t = new Float64Array(BAND_AGES.length * conditions.length);
+  for (let b = 0; b < BAND_AGES.length; b++) {
+    for (let i = 0; i < conditions.length; i++) t[b * conditions.length + i] = conditionProbability(conditions[i]!, BAND_AGES[b]!, sex, prevalenceScale);
+  }
+  return t;
+}
+
 function planCohort(spec: ScenarioSpec, cohortIndex: number, rep: RandomStream): CohortPlan {
   const cohort = spec.population[cohortIndex];
   if (cohort === undefined) throw new RangeError(`no cohort ${cohortIndex} in scenario '${spec.name}'`);
   const byAtc = new Map<string, MedicationEntry>();
   for (const m of spec.reference.catalogue.medications) byAtc.set(m.atc, m);
   const conditions = spec.reference.catalogue.conditions;
-  const medications = conditions.map((c) =>
-    c.prescription
-      ? c.medications.map((atc) => {
-          const m = byAtc.get(atc);
-          if (m === undefined) throw new Error(`catalogue: condition ${c.icd10} names unknown medication ${atc}`);
-          return m;
-        })
-      : null,
-  );
+  // Loops and typed arrays, not map(): a plan is rebuilt every replication, and
+  // arrays from map() came out with one elements kind or another depending on
+  // how far V8 had optimised this function, so drawPatient, which reads them,
+  // kept meeting a new map and being deoptimised.
+  const medications: (MedicationEntry[] | null)[] = [];
+  for (const c of conditions) {
+    if (!c.prescription) {
+      medications.push(null);
+      continue;
+    }
+    const entries: MedicationEntry[] = [];
+    for (const atc of c.medications) {
+      const m = byAtc.get(atc);
+      if (m === undefined) throw new Error(`catalogue: condition ${c.icd10} names unknown medication ${atc}`);
+      entries.push(m);
+    }
+    medications.push(entries);
+  }
   const cohortPath = rep.fork('population').fork(cohort.name).path;
-  const table = (sex: Sex) => BAND_AGES.map((age) => Float64Array.from(conditions, (c) => conditionProbability(c, age, sex, cohort.prevalenceScale)));
-  const probability = { female: table('female'), male: table('male') };
+  const scale = cohort.prevalenceScale;
+  const probability = { female: probabilityTable(conditions, 'female', scale), male: probabilityTable(conditions, 'male', scale) };
   return { cohort, draws: new PatientDraws(pathKey(cohortPath)), conditions, medications, probability };
 }
 
@@ -236,10 +260,11 @@ function drawPatient(plan: CohortPlan, index: number): Patient {
 
   const conditions: string[] = [];
   const prescriptions: Prescription[] = [];
-  const p = plan.probability[sex][bandOf(age)]!;
+  const p = plan.probability[sex];
+  const band = bandOf(age) * catalogue.length;
   for (let i = 0; i < catalogue.length; i++) {
     const entry = catalogue[i]!;
-    if (!(d.u(SLOT.conditions + 2 * i) < p[i]!)) continue;
+    if (!(d.u(SLOT.conditions + 2 * i) < p[band + i]!)) continue;
     conditions.push(entry.icd10);
     const meds = medications[i];
     if (meds == null || meds.length === 0) continue;
