@@ -46,6 +46,9 @@ if (json) {
               warm2: { replications: parallel.warm2.replications, seconds: r3(parallel.warm2.seconds), perSec: r3(parallel.warm2.perSec) },
               speedup: r3(parallel.speedup),
               roundSpeedups: parallel.roundSpeedups.map(r3),
+              rounds1: { replications: parallel.rounds1.replications, seconds: r3(parallel.rounds1.seconds), perSec: r3(parallel.rounds1.perSec) },
+              rounds2: { replications: parallel.rounds2.replications, seconds: r3(parallel.rounds2.seconds), perSec: r3(parallel.rounds2.perSec) },
+              roundsSpeedup: r3(parallel.roundsSpeedup),
               workers1: { replications: parallel.workers1.replications, seconds: r3(parallel.workers1.seconds), perSec: r3(parallel.workers1.perSec) },
               workers2: { replications: parallel.workers2.replications, seconds: r3(parallel.workers2.seconds), perSec: r3(parallel.workers2.perSec) },
               endToEndSpeedup: r3(parallel.endToEndSpeedup),
@@ -62,7 +65,8 @@ if (json) {
   console.log(`peak      ${peak.scenario}, 1 replication: ${peak.patients} patients, ${peak.events} events in ${peak.seconds.toFixed(3)} s = ${m(peak.eventsPerSec)} events/s`);
   if (parallel !== null) {
     const f = (x: { replications: number; seconds: number; perSec: number }): string => `${x.replications} in ${x.seconds.toFixed(2)} s = ${x.perSec.toFixed(2)}/s`;
-    console.log(`parallel  ${parallel.scenario}, warm pool: 1 worker ${f(parallel.warm1)}; 2 workers ${f(parallel.warm2)}; speedup ${parallel.speedup.toFixed(2)}x (target >= 1.85x); by round ${parallel.roundSpeedups.map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(`parallel  ${parallel.scenario}, warm pool, steady: 1 worker ${f(parallel.warm1)}; 2 workers ${f(parallel.warm2)}; speedup ${parallel.speedup.toFixed(2)}x (target >= 1.85x); by round ${parallel.roundSpeedups.map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(`          whole rounds of ${parallel.rounds1.replications / parallel.roundSpeedups.length} (each round's drain included): 1 worker ${f(parallel.rounds1)}; 2 workers ${f(parallel.rounds2)}; ${parallel.roundsSpeedup.toFixed(2)}x`);
     console.log(
       `          end to end (fresh pool, start-up and JIT warm-up included): 1 worker ${f(parallel.workers1)}; 2 workers ${f(parallel.workers2)}; ${parallel.endToEndSpeedup.toFixed(2)}x; pool start ${parallel.poolStartSeconds.toFixed(2)} s; in-thread ${parallel.inThread.perSec.toFixed(2)}/s`,
     );
