@@ -14,9 +14,9 @@ export function hash128(str: string): string {
 
 /**
  * 128-bit hash of a string as four unsigned 32-bit words, written into `out`.
- * A Uint32Array, not an array literal: a literal of these words is a Smi or a
- * double array depending on the values, so the code reading it saw two maps
- * and V8 kept deoptimising it, replication after replication.
+ * A Uint32Array, not an array literal: a literal of these words holds Smis or
+ * doubles depending on the values, and the code reading it (inlined into the
+ * population's planning) met a new map and was deoptimised now and then.
  */
 export function hash128Words(str: string, out: Uint32Array = new Uint32Array(4)): Uint32Array {
   let h1 = 1779033703;

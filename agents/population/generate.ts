@@ -203,10 +203,10 @@ function planCohort(spec: ScenarioSpec, cohortIndex: number, rep: RandomStream):
   const byAtc = new Map<string, MedicationEntry>();
   for (const m of spec.reference.catalogue.medications) byAtc.set(m.atc, m);
   const conditions = spec.reference.catalogue.conditions;
-  // Loops and typed arrays, not map(): a plan is rebuilt every replication, and
-  // arrays from map() came out with one elements kind or another depending on
-  // how far V8 had optimised this function, so drawPatient, which reads them,
-  // kept meeting a new map and being deoptimised.
+  // Loops and typed arrays, not map(): a plan is rebuilt every replication,
+  // and with the tables as arrays from map(), drawPatient was deoptimised
+  // ('wrong map', at its read of the table) now and then for more than a
+  // hundred replications of a thread, each time recompiled at 10-20 ms.
   const medications: (MedicationEntry[] | null)[] = [];
   for (const c of conditions) {
     if (!c.prescription) {

@@ -33,7 +33,7 @@ export interface ParallelBench {
   scenario: string;
   /** The same replications in a loop on this thread (no pool). */
   inThread: ThroughputFigure;
-  /** Warm pools in steady state: replications completed per second while every thread of the pool was busy (see steadyWindow). */
+  /** Warm pools in steady state: replications completed per second while every thread of the pool was busy (see timeRound). */
   warm1: ThroughputFigure;
   warm2: ThroughputFigure;
   /** warm2.perSec / warm1.perSec over all rounds: the target (>= 1.85x) is about this rate. */
