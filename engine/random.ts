@@ -14,6 +14,16 @@ const TWO_TO_MINUS_32 = 2.3283064365386963e-10;
 /** Scratch for a stream's seed words: read at once in the constructor, so one per thread serves every stream. */
 const seedWords = new Uint32Array(4);
 
+/**
+ * The seed derivation of every stream: the 128-bit hash of its path, whose
+ * first three words (scaled by 2^-32) are Alea's s0, s1, s2 with c = 1.
+ * Written into `out`. StreamTable seeds its slots from it too, so a slot and
+ * a RandomStream on the same path draw the same numbers.
+ */
+export function streamSeedWords(path: string, out: Uint32Array): Uint32Array {
+  return hash128Words(`pitsim\u0000${path}`, out);
+}
+
 export abstract class RandomStream {
   /** Where this stream sits in the fork tree, e.g. "42/rep:3/pharmacy.FR.12/arrivals". */
   abstract readonly path: string;
@@ -102,7 +112,7 @@ class AleaStream extends RandomStream {
     // Alea's state is set straight from a 128-bit hash of the path: the
     // hash is the seed derivation, and it spares Alea's own string hashing
     // (forks are made per patient, so this is on a hot path).
-    const w = hash128Words(`pitsim\u0000${path}`, seedWords);
+    const w = streamSeedWords(path, seedWords);
     this.prng = seedrandom.alea('', { state: { c: 1, s0: w[0]! * TWO_TO_MINUS_32, s1: w[1]! * TWO_TO_MINUS_32, s2: w[2]! * TWO_TO_MINUS_32 } });
   }
 

@@ -9,7 +9,7 @@
  * the spare normal variate) and seeding it costs one hash, no allocation kept.
  */
 import { RandomStream } from '../../engine/index.ts';
-import { hash128Words } from '../../engine/hash.ts';
+import { streamSeedWords } from '../../engine/random.ts';
 import { resized } from '../../engine/typed-arrays.ts';
 
 const TWO_32 = 4294967296;
@@ -46,7 +46,7 @@ export class StreamTable {
 
   /** Starts slot `slot` as the stream whose path is `path` (RandomStream's seed derivation). */
   seed(slot: number, path: string): void {
-    const w = hash128Words(`pitsim\u0000${path}`, this.words);
+    const w = streamSeedWords(path, this.words);
     this.s0[slot] = w[0]!;
     this.s1[slot] = w[1]!;
     this.s2[slot] = w[2]!;
