@@ -2,7 +2,8 @@
 // the wire form (what a worker sends) decoding to the same histogram.
 import { describe, expect, it } from 'vitest';
 import { Histogram, RandomStream } from '../../engine/index.ts';
-import { HistogramCodecError } from '../../engine/histogram-codec.ts';
+import * as hdr from 'hdr-histogram-js';
+import { encodeCounts, HistogramCodecError } from '../../engine/histogram-codec.ts';
 
 const PERCENTILES = [0, 1, 10, 25, 50, 75, 90, 95, 99, 99.9, 100];
 
@@ -52,6 +53,28 @@ describe('Histogram', () => {
     expect(viaWire.count).toBe(30_000);
     expect(at(viaWire)).toEqual(at(direct));
     expect(viaWire.summary()).toEqual(direct.summary());
+  });
+
+  it('holds the same counts as HdrHistogram fed every value, across the 2048 µs edge of its exact counts, merges and reads between records', () => {
+    const rng = RandomStream.root('edge');
+    const values: number[] = [];
+    for (let i = 0; i < 6_000; i++) values.push(i % 3 === 0 ? rng.exponential(0.3) : i % 3 === 1 ? 2.040 + (i % 20) / 1000 : rng.exponential(40));
+    const reference = new hdr.Int32Histogram(1, 2, 3);
+    reference.autoResize = true;
+    for (const v of values) reference.recordValue(Math.round(v * 1000));
+    // Recorded into three histograms, read partway (folding what was counted), merged at the end.
+    const parts = [new Histogram(), new Histogram(), new Histogram()];
+    values.forEach((v, i) => {
+      parts[i % 3]!.record(v);
+      if (i === 2_500) parts[1]!.percentile(50);
+    });
+    const merged = new Histogram();
+    for (const p of parts) merged.merge(p);
+    expect(merged.encode().hdr).toBe(encodeCounts(reference));
+    for (const p of PERCENTILES) expect(merged.percentile(p)).toBe(Math.min(reference.getValueAtPercentile(p) / 1000, merged.max));
+    // Merging leaves the merged-in histograms as they were.
+    expect(parts[0]!.count + parts[1]!.count + parts[2]!.count).toBe(6_000);
+    expect(Histogram.decode(parts[0]!.encode()).summary()).toEqual(parts[0]!.summary());
   });
 
   it('encodes an empty histogram as nothing and one holding only zeros as zeros', () => {
