@@ -26,7 +26,8 @@
  * latencies and service times from the actual send.
  */
 import type { Bundle, BundleEntry, MedicationRequest, Resource } from '@medplum/fhirtypes';
-import { Histogram, type RandomStream } from '../../engine/index.ts';
+import { performance } from 'node:perf_hooks';
+import type { RandomStream } from '../../engine/index.ts';
 import type { Fallback, RetryPolicy, ScenarioSpec } from '../../scenarios/spec.ts';
 import type { SubstitutionCode } from '../../scenarios/reference/types.ts';
 import { DEFAULT_SUMMARY_MODE } from '../../scenarios/adapter-spec.ts';
@@ -80,8 +81,8 @@ export interface ExecContext {
   readonly spec: ScenarioSpec;
   readonly flows: FlowRecorders;
   readonly iot: IotRecorder;
+  /** Request tallies by endpoint; the run's service time is theirs merged. */
   readonly endpoints: EndpointStats;
-  readonly serviceTime: Histogram;
   readonly retry: RetryPolicy;
   /** performance.now() after which no retry starts. */
   readonly retryDeadline: number;
@@ -127,7 +128,7 @@ class AnsweredAfterLoss {
 
 /** Sends a request with retries; records endpoint tallies and service times. */
 export async function call(
-  ctx: Pick<ExecContext, 'endpoints' | 'serviceTime' | 'retry' | 'retryDeadline' | 'counters'>,
+  ctx: Pick<ExecContext, 'endpoints' | 'retry' | 'retryDeadline' | 'counters'>,
   client: GatewayClient,
   interaction: Interaction,
   req: GatewayRequest,
@@ -143,7 +144,6 @@ export async function call(
     if (res.ok) {
       ctx.counters.requests++;
       ctx.endpoints.answered(key, res.status, res.doneAt - res.sentAt);
-      ctx.serviceTime.record(res.doneAt - res.sentAt);
       status = res.status;
       reason = reasonForStatus(interaction, res.status);
       if (reason === null) return lostAnswer ? new AnsweredAfterLoss(res) : res;
@@ -152,7 +152,6 @@ export async function call(
       if (res.error !== 'ABORTED') {
         ctx.counters.requests++;
         ctx.endpoints.failed(key, reason, res.doneAt - res.sentAt);
-        ctx.serviceTime.record(res.doneAt - res.sentAt);
       }
       if (res.error === 'TIMEOUT' || res.error === 'CONNECTION') lostAnswer = true;
     }

@@ -13,6 +13,7 @@
  * within it. Times are wall-clock ms from `performance.now()` (adapters are
  * the one place in agents/ that may read the wall clock).
  */
+import { performance } from 'node:perf_hooks';
 import { ConnectionPool, type SlotHandler } from './connection-pool.ts';
 
 export type TransportError = 'TIMEOUT' | 'CONNECTION' | 'TLS' | 'ABORTED';
@@ -98,6 +99,9 @@ export class GatewayClient {
   private readonly pool: ConnectionPool;
   private readonly basePath: string;
   private closed = false;
+  /** pathFor's last argument and answer. */
+  private lastRel: string | null = null;
+  private lastPath = '';
 
   constructor(options: GatewayOptions) {
     const u = new URL(options.url);
@@ -126,9 +130,15 @@ export class GatewayClient {
 
   /** Full request path for a path relative to the base. */
   pathFor(rel: string): string {
-    if (rel === '') return this.basePath === '' ? '/' : this.basePath;
-    // On every request: a regex replace only when the path does start with a slash.
-    return rel.charCodeAt(0) === 47 ? `${this.basePath}/${rel.replace(/^\/+/, '')}` : `${this.basePath}/${rel}`;
+    // The last path asked for, kept: a load run sends the same lookup over and over, and undici
+    // reads the path as one flat string (a fresh concatenation would be flattened every time).
+    if (rel === this.lastRel) return this.lastPath;
+    let path: string;
+    if (rel === '') path = this.basePath === '' ? '/' : this.basePath;
+    else path = rel.charCodeAt(0) === 47 ? `${this.basePath}/${rel.replace(/^\/+/, '')}` : `${this.basePath}/${rel}`;
+    this.lastRel = rel;
+    this.lastPath = path;
+    return path;
   }
 
   /** Sends one request; never throws. `signal` (or `req.signal`) aborts it. */
@@ -253,7 +263,9 @@ class Exchange implements SlotHandler {
   private abort: ((err?: Error) => void) | null = null;
   private raw: readonly Buffer[] = EMPTY;
   private decodedHeaders: ResponseHeaders | null = null;
-  /** Body chunks until the body is first read, then null. */
+  /** The body's first chunk (most answers have one), until the body is first read. */
+  private chunk: Buffer | null = null;
+  /** Its further chunks, if any. */
   private chunks: Buffer[] | null = null;
   private parsed: unknown = null;
   private settled = false;
@@ -271,10 +283,12 @@ class Exchange implements SlotHandler {
   }
 
   get body(): unknown {
-    const c = this.chunks;
-    if (c === null) return this.parsed;
+    const first = this.chunk;
+    if (first === null) return this.parsed;
+    const rest = this.chunks;
+    this.chunk = null;
     this.chunks = null;
-    const text = c.length === 1 ? c[0]!.toString('utf8') : Buffer.concat(c).toString('utf8');
+    const text = rest === null ? first.toString('utf8') : Buffer.concat([first, ...rest]).toString('utf8');
     if (text.length > 0) {
       try {
         this.parsed = JSON.parse(text);
@@ -305,7 +319,8 @@ class Exchange implements SlotHandler {
   }
 
   onData(chunk: Buffer): boolean {
-    if (this.chunks === null) this.chunks = [chunk];
+    if (this.chunk === null) this.chunk = chunk;
+    else if (this.chunks === null) this.chunks = [chunk];
     else this.chunks.push(chunk);
     return true;
   }

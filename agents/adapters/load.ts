@@ -10,7 +10,7 @@
  * and recorded at its planned time without a request. Not deterministic: what
  * the gateway answers, and when, is the measurement.
  */
-import { Histogram, type RandomStream } from '../../engine/index.ts';
+import type { RandomStream } from '../../engine/index.ts';
 import type { AdapterSpec } from '../../scenarios/adapter-spec.ts';
 import type { ScenarioSpec } from '../../scenarios/spec.ts';
 import { IotRecorder } from '../iot/index.ts';
@@ -78,7 +78,6 @@ export async function runLoad(spec: ScenarioSpec, options: LoadOptions): Promise
   const iot = new IotRecorder();
   iot.devices = plan.devices;
   const endpoints = new EndpointStats();
-  const serviceTime = new Histogram();
   const counters = { requests: 0, retries: 0, interrupted: 0 };
   const timeouts = bindings.endpoints().map((a) => a.timeoutMs);
   const gracefulStopMs = options.gracefulStopMs ?? Math.max(1000, ...timeouts);
@@ -91,7 +90,6 @@ export async function runLoad(spec: ScenarioSpec, options: LoadOptions): Promise
     flows,
     iot,
     endpoints,
-    serviceTime,
     retry: spec.policies.retries,
     // Retries may run into the graceful stop, never past it.
     retryDeadline: t0 + options.durationMs + gracefulStopMs,
@@ -170,7 +168,7 @@ export async function runLoad(spec: ScenarioSpec, options: LoadOptions): Promise
       speed: options.speed,
       maxInFlight: options.maxInFlight,
       window: { fromMs: plan.fromMs, toMs: plan.toMs },
-      serviceTime: serviceTime.encode(),
+      serviceTime: endpoints.serviceTime().encode(),
     },
     startedAt,
     wallMs,

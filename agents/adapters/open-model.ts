@@ -26,6 +26,7 @@
  * performance.now().
  */
 import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
 
 export interface OpenModelOptions<T> {
   /** Planned starts, sorted by offset. */
@@ -72,8 +73,9 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
   const now = o.now ?? (() => performance.now());
   const lagWarnMs = o.lagWarnMs ?? 100;
   const stop = new AbortController();
+  const stopSignal = stop.signal;
   // Every outstanding request listens to the stop signal.
-  setMaxListeners(0, stop.signal);
+  setMaxListeners(0, stopSignal);
   const r: OpenModelResult = { planned: 0, started: 0, dropped: 0, completed: 0, lagWarnings: 0, maxLagMs: 0, aborted: 0, wallMs: 0, stoppedEarly: false };
   const plan = o.plan;
   /** Index of the next planned start; `plan.length` once none is left (or the rest lie past durationMs). */
@@ -144,7 +146,7 @@ export function runOpenModel<T>(o: OpenModelOptions<T>): Promise<OpenModelResult
       r.started++;
       let p: Promise<unknown>;
       try {
-        p = o.run(item, plannedAt, stop.signal);
+        p = o.run(item, plannedAt, stopSignal);
       } catch {
         p = Promise.resolve();
       }

@@ -17,7 +17,7 @@
  * at most PREPARE_RETRY.max each), `concurrency` at a time, and a time budget
  * after which no new patient is sent.
  */
-import { Histogram, RandomStream } from '../../engine/index.ts';
+import { RandomStream } from '../../engine/index.ts';
 import { DEFAULT_SUMMARY_MODE, type AdapterSpec } from '../../scenarios/adapter-spec.ts';
 import type { RetryPolicy, ScenarioSpec } from '../../scenarios/spec.ts';
 import { generatePopulation, type Patient } from '../population/index.ts';
@@ -70,7 +70,7 @@ export async function prepareGateways(spec: ScenarioSpec, options: PrepareOption
   const endpoints = new EndpointStats();
   const signal = options.signal ?? new AbortController().signal;
   const deadline = t0 + (options.timeBudgetMs ?? 600_000);
-  const ctx = { endpoints, serviceTime: new Histogram(), retry: PREPARE_RETRY, retryDeadline: deadline, counters: { requests: 0, retries: 0, interrupted: 0 } };
+  const ctx = { endpoints, retry: PREPARE_RETRY, retryDeadline: deadline, counters: { requests: 0, retries: 0, interrupted: 0 } };
   const rng = RandomStream.root(spec.seed).fork('prepare');
   const gateways: Record<string, GatewaySeeding> = {};
 

@@ -103,4 +103,42 @@ describe('GatewayClient connection pool', () => {
     expect(first).toEqual({ resourceType: 'Bundle', type: 'searchset', total: 0, id: '7' });
     expect(r.body).toBe(first);
   });
+
+  it('assembles a body that arrives in several chunks, and reads an empty one as null', async () => {
+    const s = await holdingServer();
+    const client = new GatewayClient({ url: s.url, timeoutMs: 5000, connections: 1 });
+    cleanup.push(() => client.close(), s.close);
+    const text = JSON.stringify({ resourceType: 'Bundle', type: 'searchset', total: 0, id: 'x'.repeat(50_000) });
+    const pending = client.request({ method: 'GET', path: 'Patient?n=8' });
+    await until(() => s.held.length === 1);
+    const res = s.held[0]!.res;
+    res.writeHead(200, { 'content-type': 'application/fhir+json' });
+    // Three writes apart in time: the client sees (at least) three chunks.
+    for (const part of [text.slice(0, 10), text.slice(10, 30_000), text.slice(30_000)]) {
+      res.write(part);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    res.end();
+    const r = await pending;
+    expect(r.ok && r.body).toEqual(JSON.parse(text));
+    const empty = client.request({ method: 'DELETE', path: 'Patient/1' });
+    await until(() => s.held.length === 2);
+    s.held[1]!.res.writeHead(204).end();
+    const e = await empty;
+    expect(e.ok && e.status).toBe(204);
+    expect(e.ok && e.body).toBeNull();
+  });
+
+  it('builds each request path under the base, whatever the previous one was', () => {
+    const client = new GatewayClient({ url: 'http://127.0.0.1:9/fhir/', timeoutMs: 5000, connections: 1 });
+    cleanup.push(() => client.close());
+    expect(['Patient?x=1', '/Patient?x=1', '', 'Patient?x=1', 'Bundle', ''].map((p) => client.pathFor(p))).toEqual([
+      '/fhir/Patient?x=1',
+      '/fhir/Patient?x=1',
+      '/fhir',
+      '/fhir/Patient?x=1',
+      '/fhir/Bundle',
+      '/fhir',
+    ]);
+  });
 });

@@ -3,7 +3,7 @@
 // dropped starts (k6 dropped_iterations), the status -> reason mapping, and
 // a plan that is a pure function of the scenario and its seed.
 import { describe, expect, it } from 'vitest';
-import { Bindings, classifyError, planLoad, reasonForStatus, reasonForTransport, retryable, runOpenModel } from '../../agents/adapters/index.ts';
+import { Bindings, classifyError, EndpointStats, planLoad, reasonForStatus, reasonForTransport, retryable, runOpenModel } from '../../agents/adapters/index.ts';
 import { REASON } from '../../agents/reasons.ts';
 import { loadCommand } from '../../cli/commands/load.ts';
 import { loadScenario, loadScenarioText } from '../../scenarios/load.ts';
@@ -159,6 +159,35 @@ describe('outcome mapping', () => {
     expect(classifyError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe('CONNECTION');
     expect(classifyError(Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' }))).toBe('TIMEOUT');
     expect(classifyError(Object.assign(new Error('x'), { cause: { code: 'CERT_HAS_EXPIRED' } }))).toBe('TLS');
+  });
+});
+
+describe('endpoint tallies', () => {
+  it('count every status, standard or not, by endpoint, and merge their latencies into the service time', () => {
+    const stats = new EndpointStats();
+    const calls: [string, number | string, number][] = [
+      ['GET /fhir/Patient', 200, 1.5],
+      ['GET /fhir/Patient', 503, 30],
+      ['GET /fhir/Patient', 200, 0.25],
+      ['GET /fhir/Patient', 999, 4],
+      ['GET /fhir/Patient', 42, 2],
+      ['POST /fhir', 201, 12],
+      ['POST /fhir', 'TIMEOUT', 10_000],
+    ];
+    for (const [key, status, ms] of calls) {
+      if (typeof status === 'number') stats.answered(key, status, ms);
+      else stats.failed(key, status, ms);
+    }
+    const e = stats.encode();
+    expect(Object.keys(e)).toEqual(['GET /fhir/Patient', 'POST /fhir']);
+    expect(e['GET /fhir/Patient']).toMatchObject({ requests: 5, statusCounts: { '200': 2, '42': 1, '503': 1, '999': 1 }, errors: {} });
+    expect(e['POST /fhir']).toMatchObject({ requests: 2, statusCounts: { '201': 1 }, errors: { TIMEOUT: 1 } });
+    const all = stats.serviceTime();
+    expect(all.count).toBe(calls.length);
+    expect(all.max).toBe(10_000);
+    expect(all.min).toBe(0.25);
+    expect(all.sum).toBeCloseTo(calls.reduce((t, c) => t + c[2], 0), 9);
+    expect(all.percentile(50)).toBeCloseTo(4, 2);
   });
 });
 
