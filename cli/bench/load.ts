@@ -8,17 +8,18 @@
  * a worker thread, answering every request with the same canned FHIR
  * searchset Bundle (one Patient). Not the Medplum wrapper of the tests: that
  * engine serves a few hundred requests per second, so both clients would
- * measure Medplum, not themselves. The worker thread keeps the server off the
- * clients' event loop.
+ * measure Medplum, not themselves. Each client runs in a worker thread of its
+ * own too (load-client.ts: its own V8 heap, so neither tool's garbage lands
+ * on the other's collections); this thread only orders the rounds.
  *
  * pitsim's side is the real path: the open-model generator (runOpenModel)
  * overdriven far beyond what the endpoint can take, with --max-in-flight equal
  * to the concurrency, so exactly that many requests are outstanding at any
  * time (the excess starts are dropped); each start sends a patient lookup
  * through GatewayClient (keep-alive undici Clients) via the same call() the
- * flows use (endpoint tallies, service-time histogram, JSON parsing).
- * Both send the same request (path and headers). Latency percentiles are
- * service times (send to answer) for both tools.
+ * flows use (endpoint status tallies and latency histogram). Neither tool
+ * parses the body. Both send the same request (path and headers). Latency
+ * percentiles are service times (send to answer) for both tools.
  * Bounded: a 1 s warm-up, then 10 s of measurement each (`--seconds N`
  * changes it), taken in ROUNDS alternating rounds (pitsim, autocannon,
  * pitsim, ...) so a change in the machine's load hits both alike: on a shared
@@ -27,25 +28,15 @@
  * request-weighted means of the rounds'; autocannon records whole ms, so its
  * sub-ms percentiles read 0 or 1. Figures only; nothing asserts a time.
  */
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { Histogram, RandomStream } from '../../engine/index.ts';
-import { call, EndpointStats, GatewayClient, runOpenModel, type GatewayRequest } from '../../agents/adapters/index.ts';
+import { TaskPool } from '../../engine/pool.ts';
+import type { ClientRound, Figures, Tool } from './load-client.ts';
 
 const CONCURRENCY = 16;
 const argSeconds = process.argv.indexOf('--seconds');
 const SECONDS = argSeconds > 0 ? Math.min(60, Math.max(2, Number(process.argv[argSeconds + 1]) || 10)) : 10;
 const WARMUP_SECONDS = 1;
 const ROUNDS = 5;
-/** Planned starts per second: far above what one loopback endpoint serves, so the generator is never the idle party. */
-const OVERDRIVE_RATE = 200_000;
-const LOOKUP: GatewayRequest = { method: 'GET', path: 'Patient?identifier=http%3A%2F%2Ffhir.de%2Fsid%2Fgkv%2Fkvid-10%7CA123456780' };
-/**
- * The header pitsim's client sends beyond host and connection (both tools
- * send those): autocannon sends it too, so the server parses the same request
- * from either and the figures compare the clients alone.
- */
-const SAME_HEADERS = { accept: 'application/fhir+json' };
 
 const SERVER = `
 const { createServer } = require('node:http');
@@ -69,59 +60,23 @@ server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port
 parentPort.on('message', (m) => { if (m === 'close') { server.closeAllConnections(); server.close(() => process.exit(0)); } });
 `;
 
-interface Figures {
-  requests: number;
-  seconds: number;
-  perSec: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
+/** A tool's own thread (load-client.ts), kept from its warm-up to its last round. */
+class ClientThread {
+  private readonly pool = new TaskPool<ClientRound, Figures>({ workerFile: new URL('./load-client.ts', import.meta.url), threads: 1 });
+  private rounds = 0;
 
-async function pitsim(url: string, seconds: number): Promise<Figures> {
-  const client = new GatewayClient({ url, timeoutMs: 10_000, connections: CONCURRENCY });
-  const ctx = {
-    endpoints: new EndpointStats(),
-    serviceTime: new Histogram(),
-    retry: { max: 0, backoffMs: 0, factor: 1, jitter: 0 },
-    retryDeadline: 0,
-    counters: { requests: 0, retries: 0, interrupted: 0 },
-  };
-  const rng = RandomStream.root(1).fork('bench');
-  // An array, as runLoad's plan is (a generator would add a resume per planned start, most of them dropped).
-  const plan = new Float64Array(Math.ceil(seconds * OVERDRIVE_RATE));
-  for (let i = 0; i < plan.length; i++) plan[i] = (i * 1000) / OVERDRIVE_RATE;
-  // The task is call() itself, as runLoad's is runFlow: no wrapper promise of the bench's own on pitsim's side.
-  const r = await runOpenModel<number>({
-    plan,
-    offsetMs: (t) => t,
-    run: (_t, _plannedAt, signal) => call(ctx, client, 'identify', LOOKUP, rng, signal),
-    maxInFlight: CONCURRENCY,
-    durationMs: seconds * 1000,
-    gracefulStopMs: 5000,
-    lagWarnMs: Infinity,
-  });
-  await client.close();
-  let ok = 0;
-  for (const tally of Object.values(ctx.endpoints.encode())) ok += tally.statusCounts['200'] ?? 0;
-  const errors = ctx.counters.requests - ok;
-  const s = ctx.serviceTime.summary();
-  return { requests: ok, seconds: r.wallMs / 1000, perSec: ok / (r.wallMs / 1000), p50: s.p50, p99: s.p99, errors };
-}
+  constructor(
+    private readonly tool: Tool,
+    private readonly url: string,
+  ) {}
 
-interface AutocannonResult {
-  requests: { total: number };
-  latency: { p50: number; p99: number };
-  duration: number;
-  errors: number;
-  non2xx: number;
-}
-type Autocannon = (opts: { url: string; connections: number; duration: number; pipelining: number; headers: Record<string, string> }) => Promise<AutocannonResult>;
+  round(seconds: number): Promise<Figures> {
+    return this.pool.run({ tool: this.tool, url: this.url, concurrency: CONCURRENCY, seconds }, this.rounds++, `${this.tool} round ${this.rounds}`);
+  }
 
-async function autocannon(url: string, seconds: number): Promise<Figures> {
-  const run = createRequire(import.meta.url)('autocannon') as Autocannon;
-  const r = await run({ url: `${url}/Patient?identifier=http%3A%2F%2Ffhir.de%2Fsid%2Fgkv%2Fkvid-10%7CA123456780`, connections: CONCURRENCY, duration: seconds, pipelining: 1, headers: SAME_HEADERS });
-  return { requests: r.requests.total, seconds: r.duration, perSec: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  close(): Promise<void> {
+    return this.pool.destroy();
+  }
 }
 
 /** Rounds as one run: totals add; percentiles are the request-weighted mean of the rounds' (an approximation). */
@@ -144,15 +99,17 @@ const port = await new Promise<number>((resolve, reject) => {
   worker.once('error', reject);
 });
 const url = `http://127.0.0.1:${port}/fhir`;
+const pitsim = new ClientThread('pitsim', url);
+const autocannon = new ClientThread('autocannon', url);
 try {
-  await pitsim(url, WARMUP_SECONDS);
-  await autocannon(url, WARMUP_SECONDS);
+  await pitsim.round(WARMUP_SECONDS);
+  await autocannon.round(WARMUP_SECONDS);
   // Alternating rounds, so a change in the machine's load hits both tools alike.
   const ours: Figures[] = [];
   const theirs: Figures[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    ours.push(await pitsim(url, SECONDS / ROUNDS));
-    theirs.push(await autocannon(url, SECONDS / ROUNDS));
+    ours.push(await pitsim.round(SECONDS / ROUNDS));
+    theirs.push(await autocannon.round(SECONDS / ROUNDS));
   }
   const a = combine(ours);
   const b = combine(theirs);
@@ -164,6 +121,7 @@ try {
   const perRound = ours.map((f, i) => (f.perSec / theirs[i]!.perSec).toFixed(2)).join(' ');
   console.log(`ratio      ${(a.perSec / b.perSec).toFixed(2)}x (target >= 0.9x); per round ${perRound}`);
 } finally {
+  await Promise.all([pitsim.close(), autocannon.close()]);
   worker.postMessage('close');
   await new Promise<void>((resolve) => worker.once('exit', () => resolve()));
 }
