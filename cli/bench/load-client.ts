@@ -1,10 +1,10 @@
 /**
  * One client of `npm run bench:load` (load.ts), run in a worker thread of its
  * own: pitsim's load generator or autocannon, never both in one V8 heap. In
- * one heap, one tool's garbage and old-generation growth slowed the other's
- * collections (autocannon's scavenges took 6x as long after pitsim's rounds),
- * so which tool ran first moved the figures; each tool now runs as if alone,
- * as `pitsim load` and the autocannon CLI do.
+ * one heap, autocannon's young-generation collections took 50 ms of a 2 s
+ * round in some runs and 290 ms in others (66k requests/s against 83k),
+ * depending on what had run in that heap before; apart, each tool runs as if
+ * alone, as `pitsim load` and the autocannon CLI do.
  *
  * The worker module of a one-thread TaskPool (piscina), one pool per tool:
  * the thread, and its JIT state, lasts from the warm-up to the last round.
