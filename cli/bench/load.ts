@@ -115,7 +115,7 @@ try {
   const b = combine(theirs);
   const line = (name: string, f: Figures): string =>
     `${name.padEnd(10)} ${Math.round(f.perSec).toString().padStart(7)} req/s  p50 ${f.p50.toFixed(2)} ms  p99 ${f.p99.toFixed(2)} ms  (${f.requests} requests in ${f.seconds.toFixed(1)} s, ${f.errors} errors, ${CONCURRENCY} concurrent)`;
-  console.log(`load bench: canned FHIR Bundle on ${url} (worker thread), concurrency ${CONCURRENCY}, ${SECONDS} s each`);
+  console.log(`load bench: canned FHIR Bundle on ${url} (server and each client in a thread of its own), concurrency ${CONCURRENCY}, ${SECONDS} s each`);
   console.log(line('pitsim', a));
   console.log(`${line('autocannon', b)}  (autocannon's percentiles are whole ms)`);
   const perRound = ours.map((f, i) => (f.perSec / theirs[i]!.perSec).toFixed(2)).join(' ');
