@@ -8,7 +8,8 @@
  * generation, when the pool's process exposed `gc` (cli/gc-helpers.ts).
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { WorkerErrorData, WorkerReply } from '../engine/pool.ts';
+import type { WorkerReply } from '../engine/pool.ts';
+import { errorData } from '../engine/worker-error.ts';
 import type { ScenarioSpec } from '../scenarios/spec.ts';
 import { runReplication } from './replication.ts';
 import type { ReplicationResult } from './result.ts';
@@ -63,10 +64,4 @@ export default function replicationWorker(task: ReplicationTask & { readonly por
   } finally {
     if (task.testFault !== 'crash') task.port?.close();
   }
-}
-
-function errorData(e: unknown): WorkerErrorData {
-  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
-  const code = 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-  return { name: e.name, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }), ...(code === undefined ? {} : { code }) };
 }

@@ -11,17 +11,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { KernelError } from './errors.ts';
+import { errorData, type WorkerErrorData } from './worker-error.ts';
 
 /** What a worker entry receives: the task plus a port for progress messages (`port` is reserved). */
 export type PoolTask<TTask> = TTask & { readonly port: MessagePort };
 
-/** An error as plain data: Error subclasses lose identity in structured clone. */
-export interface WorkerErrorData {
-  readonly name: string;
-  readonly message: string;
-  readonly stack?: string;
-  readonly code?: string;
-}
+export type { WorkerErrorData } from './worker-error.ts';
 
 /** What a worker entry returns: failures are caught and returned, not thrown. */
 export type WorkerReply<TResult> = { readonly ok: true; readonly result: TResult } | { readonly ok: false; readonly error: WorkerErrorData };
@@ -232,12 +227,6 @@ export async function runPool<TTask extends object, TResult>(options: PoolOption
     signal?.removeEventListener('abort', onAbort);
     await pool.destroy();
   }
-}
-
-function errorData(e: unknown): WorkerErrorData {
-  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
-  const code = 'code' in e && typeof e.code === 'string' ? e.code : undefined;
-  return { name: e.name, message: e.message, ...(e.stack === undefined ? {} : { stack: e.stack }), ...(code === undefined ? {} : { code }) };
 }
 
 /**

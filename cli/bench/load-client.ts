@@ -12,6 +12,7 @@
  */
 import { createRequire } from 'node:module';
 import type { PoolTask, WorkerReply } from '../../engine/pool.ts';
+import { errorData } from '../../engine/worker-error.ts';
 import { RandomStream } from '../../engine/index.ts';
 import { call, EndpointStats, GatewayClient, runOpenModel, type GatewayRequest } from '../../agents/adapters/index.ts';
 
@@ -35,7 +36,7 @@ export interface Figures {
 
 /** Planned starts per second: far above what one loopback endpoint serves, so the generator is never the idle party. */
 const OVERDRIVE_RATE = 200_000;
-export const LOOKUP_PATH = 'Patient?identifier=http%3A%2F%2Ffhir.de%2Fsid%2Fgkv%2Fkvid-10%7CA123456780';
+const LOOKUP_PATH = 'Patient?identifier=http%3A%2F%2Ffhir.de%2Fsid%2Fgkv%2Fkvid-10%7CA123456780';
 const LOOKUP: GatewayRequest = { method: 'GET', path: LOOKUP_PATH };
 /**
  * The header pitsim's client sends beyond host and connection (both tools
@@ -107,7 +108,6 @@ export default async function round(task: PoolTask<ClientRound>): Promise<Worker
     const run = task.tool === 'pitsim' ? pitsim : autocannon;
     return { ok: true, result: await run(task.url, task.concurrency, task.seconds) };
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    return { ok: false, error: { name: err.name, message: err.message, ...(err.stack === undefined ? {} : { stack: err.stack }) } };
+    return { ok: false, error: errorData(e) };
   }
 }

@@ -21,9 +21,10 @@
  * parses the body. Both send the same request (path and headers). Latency
  * percentiles are service times (send to answer) for both tools.
  * Bounded: a 1 s warm-up, then 10 s of measurement each (`--seconds N`
- * changes it), taken in ROUNDS alternating rounds (pitsim, autocannon,
- * pitsim, ...) so a change in the machine's load hits both alike: on a shared
- * 2-core VM either tool's rate alone drifted by 30 % from minute to minute;
+ * changes it, in whole seconds a round), taken in ROUNDS alternating rounds
+ * (pitsim, autocannon, pitsim, ...) so a change in the machine's load hits
+ * both alike: on a shared 2-core VM either tool's rate alone drifted by 30 %
+ * from minute to minute;
  * the per-round ratios are printed so the spread shows. p50/p99 are the
  * request-weighted means of the rounds'; autocannon records whole ms, so its
  * sub-ms percentiles read 0 or 1. Figures only; nothing asserts a time.
@@ -34,9 +35,11 @@ import type { ClientRound, Figures, Tool } from './load-client.ts';
 
 const CONCURRENCY = 16;
 const argSeconds = process.argv.indexOf('--seconds');
-const SECONDS = argSeconds > 0 ? Math.min(60, Math.max(2, Number(process.argv[argSeconds + 1]) || 10)) : 10;
-const WARMUP_SECONDS = 1;
 const ROUNDS = 5;
+/** Whole seconds a round: autocannon ends a run on its 1 s tick, so a 0.8 s round would run 1 s. */
+const ROUND_SECONDS = argSeconds > 0 ? Math.min(12, Math.max(1, Math.round((Number(process.argv[argSeconds + 1]) || 10) / ROUNDS))) : 2;
+const SECONDS = ROUND_SECONDS * ROUNDS;
+const WARMUP_SECONDS = 1;
 
 const SERVER = `
 const { createServer } = require('node:http');
@@ -70,8 +73,10 @@ class ClientThread {
     private readonly url: string,
   ) {}
 
+  /** Round 0 is the warm-up. */
   round(seconds: number): Promise<Figures> {
-    return this.pool.run({ tool: this.tool, url: this.url, concurrency: CONCURRENCY, seconds }, this.rounds++, `${this.tool} round ${this.rounds}`);
+    const n = this.rounds++;
+    return this.pool.run({ tool: this.tool, url: this.url, concurrency: CONCURRENCY, seconds }, n, `${this.tool} round ${n}`);
   }
 
   close(): Promise<void> {
@@ -108,8 +113,8 @@ try {
   const ours: Figures[] = [];
   const theirs: Figures[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    ours.push(await pitsim.round(SECONDS / ROUNDS));
-    theirs.push(await autocannon.round(SECONDS / ROUNDS));
+    ours.push(await pitsim.round(ROUND_SECONDS));
+    theirs.push(await autocannon.round(ROUND_SECONDS));
   }
   const a = combine(ours);
   const b = combine(theirs);
