@@ -20,11 +20,11 @@
  * flows use (endpoint status tallies and latency histogram). Neither tool
  * parses the body. Both send the same request (path and headers). Latency
  * percentiles are service times (send to answer) for both tools.
- * Bounded: a 1 s warm-up, then 10 s of measurement each (`--seconds N`
+ * Bounded: a 1 s warm-up, then 12 s of measurement each (`--seconds N`
  * changes it, in whole seconds a round), taken in ROUNDS alternating rounds
- * (pitsim, autocannon, pitsim, ...) so a change in the machine's load hits
- * both alike: on a shared 2-core VM either tool's rate alone drifted by 30 %
- * from minute to minute;
+ * (pitsim, autocannon, autocannon, pitsim, ...) so a change in the machine's
+ * load hits both alike, and neither tool always goes first: on a shared
+ * 2-core VM either tool's rate alone drifted by 30 % from minute to minute;
  * the per-round ratios are printed so the spread shows. p50/p99 are the
  * request-weighted means of the rounds'; autocannon records whole ms, so its
  * sub-ms percentiles read 0 or 1. Figures only; nothing asserts a time.
@@ -35,9 +35,10 @@ import type { ClientRound, Figures, Tool } from './load-client.ts';
 
 const CONCURRENCY = 16;
 const argSeconds = process.argv.indexOf('--seconds');
-const ROUNDS = 5;
+/** Even, so each tool goes first in half the pairs. */
+const ROUNDS = 6;
 /** Whole seconds a round: autocannon ends a run on its 1 s tick, so a 0.8 s round would run 1 s. */
-const ROUND_SECONDS = argSeconds > 0 ? Math.min(12, Math.max(1, Math.round((Number(process.argv[argSeconds + 1]) || 10) / ROUNDS))) : 2;
+const ROUND_SECONDS = argSeconds > 0 ? Math.min(10, Math.max(1, Math.round((Number(process.argv[argSeconds + 1]) || 12) / ROUNDS))) : 2;
 const SECONDS = ROUND_SECONDS * ROUNDS;
 const WARMUP_SECONDS = 1;
 
@@ -109,12 +110,18 @@ const autocannon = new ClientThread('autocannon', url);
 try {
   await pitsim.round(WARMUP_SECONDS);
   await autocannon.round(WARMUP_SECONDS);
-  // Alternating rounds, so a change in the machine's load hits both tools alike.
+  // Alternating rounds, so a change in the machine's load hits both tools alike, in pairs whose
+  // order alternates too (ABBA): in a fixed order the run's first round was its slowest, whichever tool ran it.
   const ours: Figures[] = [];
   const theirs: Figures[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    ours.push(await pitsim.round(ROUND_SECONDS));
-    theirs.push(await autocannon.round(ROUND_SECONDS));
+    if (i % 2 === 0) {
+      ours.push(await pitsim.round(ROUND_SECONDS));
+      theirs.push(await autocannon.round(ROUND_SECONDS));
+    } else {
+      theirs.push(await autocannon.round(ROUND_SECONDS));
+      ours.push(await pitsim.round(ROUND_SECONDS));
+    }
   }
   const a = combine(ours);
   const b = combine(theirs);
