@@ -4,9 +4,12 @@
  * differ by one character give unrelated seeds. Pure functions of their input.
  */
 
+/** Scratch for hash128 and hash32, which read the words at once: no array allocated per call. */
+const scratch = new Uint32Array(4);
+
 /** 128-bit hash of a string as 32 hex digits. */
 export function hash128(str: string): string {
-  const words = hash128Words(str);
+  const words = hash128Words(str, scratch);
   let hex = '';
   for (let i = 0; i < 4; i++) hex += words[i]!.toString(16).padStart(8, '0');
   return hex;
@@ -47,5 +50,5 @@ export function hash128Words(str: string, out: Uint32Array = new Uint32Array(4))
 
 /** A 32-bit unsigned integer derived from a string (for libraries that take numeric seeds). */
 export function hash32(str: string): number {
-  return hash128Words(str)[0]!;
+  return hash128Words(str, scratch)[0]!;
 }

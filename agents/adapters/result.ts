@@ -94,11 +94,12 @@ class EndpointRecorder {
     else this.otherStatus.set(status, (this.otherStatus.get(status) ?? 0) + 1);
   }
 
+  /** Status -> count; integer keys, so a record lists them in ascending order whatever the insertion order. */
   statusCounts(): Record<string, number> {
-    const m = new Map<string, number>();
-    for (let i = 0; i < this.status.length; i++) if (this.status[i]! > 0) m.set(String(i + STATUS_MIN), this.status[i]!);
-    for (const [s, n] of this.otherStatus) m.set(String(s), n);
-    return sorted(m);
+    const out: Record<string, number> = {};
+    for (let i = 0; i < this.status.length; i++) if (this.status[i]! > 0) out[i + STATUS_MIN] = this.status[i]!;
+    for (const [s, n] of this.otherStatus) out[s] = n;
+    return out;
   }
 }
 
